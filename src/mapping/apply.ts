@@ -1,0 +1,319 @@
+/**
+ * Applying a field mapping to the IR: choosing the data source a query reads
+ * (from facts about the rule), removing conditions the source already
+ * guarantees, and renaming fields with their value transforms. The result is
+ * still IR (field paths are now the target's names), so printers stay simple.
+ * Everything lossy or impossible is a diagnostic at the node's span.
+ */
+import type { Condition, EventQuery, FieldRef, Match, MatchValue, Pattern, PatternPart, RuleIR, Span, Value } from "../ir/nodes.js";
+import { assertNever } from "../ir/nodes.js";
+import { type Diagnostic, info, unsupported, warning } from "../diagnostics/index.js";
+import type { RuleDocument } from "../frontend/rule-document.js";
+import type { FieldMapping, MappingSpec, SourceSpec } from "./spec.js";
+
+export interface RuleFacts {
+  /** Event categories the query is limited to (EQL category, or `event.category` conditions). Empty: unknown. */
+  readonly category: ReadonlySet<string>;
+  /** Operating systems (`host.os.type` conditions, then `OS:` tags, then index patterns). Empty: unknown. */
+  readonly os: ReadonlySet<string>;
+  /** `event.dataset` / `data_stream.dataset` values the query is limited to. */
+  readonly dataset: ReadonlySet<string>;
+  readonly index: readonly string[];
+  readonly integration: readonly string[];
+}
+
+const OS_TAGS: Record<string, string> = { "os: windows": "windows", "os: linux": "linux", "os: macos": "macos" };
+
+/** Values a top-level conjunct of `cond` requires `field` to be (lowercased), or null if none constrains it. */
+export function requiredValues(cond: Condition, field: string): Set<string> | null {
+  const conjuncts = cond.kind === "and" ? cond.operands : [cond];
+  let out = null as Set<string> | null;
+  for (const c of conjuncts) {
+    const vals = matchValues(c, field);
+    if (vals) {
+      const prev: Set<string> | null = out;
+      out = prev ? new Set<string>([...prev].filter((v: string) => vals.has(v))) : vals;
+    }
+  }
+  return out;
+}
+
+function matchValues(c: Condition, field: string): Set<string> | null {
+  if (c.kind === "match" && c.subject.kind === "field" && c.subject.path === field) {
+    const s = new Set<string>();
+    for (const v of c.values) {
+      const t = exactText(v);
+      if (t === null) return null;
+      s.add(t.toLowerCase());
+    }
+    return s;
+  }
+  if (c.kind === "or") {
+    const s = new Set<string>();
+    for (const o of c.operands) {
+      const v = matchValues(o, field);
+      if (!v) return null;
+      for (const x of v) s.add(x);
+    }
+    return s;
+  }
+  return null;
+}
+
+/** The exact string a match value stands for, or null if it has wildcards. */
+export function exactText(v: MatchValue): string | null {
+  if (v.kind === "number") return v.raw;
+  if (v.kind === "boolean") return String(v.value);
+  let s = "";
+  for (const p of v.parts) {
+    if (p.kind !== "text") return null;
+    s += p.value;
+  }
+  return s;
+}
+
+/** Facts about one event query of a rule, for choosing a data source. */
+export function factsOf(query: EventQuery, rule: RuleIR, doc: RuleDocument | null): RuleFacts {
+  const category = new Set<string>();
+  if (query.category.kind === "named") category.add(query.category.name.toLowerCase());
+  else for (const v of requiredValues(query.condition, rule.eventCategoryField) ?? []) category.add(v);
+  const os = new Set<string>(requiredValues(query.condition, "host.os.type") ?? []);
+  if (os.size === 0 && doc) for (const t of doc.tags) { const o = OS_TAGS[t.toLowerCase()]; if (o) os.add(o); }
+  if (os.size === 0) {
+    for (const i of rule.index) {
+      if (/^(winlogbeat|logs-windows|logs-system\.security)/.test(i)) os.add("windows");
+    }
+  }
+  const dataset = new Set<string>([...(requiredValues(query.condition, "event.dataset") ?? []), ...(requiredValues(query.condition, "data_stream.dataset") ?? [])]);
+  return { category, os, dataset, index: rule.index, integration: doc?.metadata.integration ?? [] };
+}
+
+function globMatch(glob: string, s: string): boolean {
+  const re = new RegExp("^" + glob.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$", "i");
+  return re.test(s);
+}
+
+/** The first source whose `when` holds for the facts; a source with no `when` always holds. */
+export function selectSource(spec: MappingSpec, facts: RuleFacts): SourceSpec | null {
+  for (const s of spec.sources) {
+    const w = s.when;
+    const within = (have: ReadonlySet<string> | readonly string[], allowed: readonly string[] | undefined, glob = false) => {
+      if (!allowed) return true;
+      const list = [...have];
+      if (list.length === 0) return false;
+      return glob ? list.some((h) => allowed.some((a) => globMatch(a, h))) : list.every((h) => allowed.some((a) => a.toLowerCase() === h.toLowerCase()));
+    };
+    if (!within(facts.category, w.category)) continue;
+    if (!within(facts.os, w.os)) continue;
+    if (!within(facts.dataset, w.dataset)) continue;
+    if (!within(facts.index, w.index, true)) continue;
+    if (!within(facts.integration, w.integration)) continue;
+    return s;
+  }
+  return null;
+}
+
+export interface MapContext {
+  readonly spec: MappingSpec;
+  readonly source: SourceSpec | null;
+  /** Target id, put on every diagnostic. */
+  readonly target: string;
+  /** Diagnostic code prefix for this target, e.g. `SIGMA`. */
+  readonly code: string;
+}
+
+
+function constant(value: boolean, span: Span): Condition {
+  return { kind: "test", value: { kind: "boolean", value, span }, span };
+}
+/** Whether a condition is the constant `true`/`false` (after simplification). */
+export function constantOf(c: Condition): boolean | null {
+  return c.kind === "test" && c.value.kind === "boolean" ? c.value.value : null;
+}
+
+export function lookupField(ctx: MapContext, path: string): FieldMapping | undefined {
+  return ctx.source?.fields.get(path) ?? ctx.spec.fields.get(path);
+}
+
+/** Removes the conditions the source guarantees, then maps fields. */
+export function applyFieldMap(cond: Condition, ctx: MapContext): { condition: Condition; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const condition = mapCondition(cond, ctx, diagnostics);
+  return { condition, diagnostics };
+}
+
+function isImplied(m: Match, ctx: MapContext): boolean {
+  if (!ctx.source || m.subject.kind !== "field") return false;
+  const implied = ctx.source.implied.get(m.subject.path);
+  if (!implied) return false;
+  const have = new Set<string>();
+  for (const v of m.values) {
+    const t = exactText(v);
+    if (t === null) return false;
+    have.add(m.caseSensitive ? t : t.toLowerCase());
+  }
+  return implied.every((i) => have.has(m.caseSensitive ? i : i.toLowerCase()));
+}
+
+function mapCondition(c: Condition, ctx: MapContext, out: Diagnostic[]): Condition {
+  switch (c.kind) {
+    case "and":
+    case "or": {
+      const ops: Condition[] = [];
+      const absorbing = c.kind === "or";
+      for (const o of c.operands) {
+        const m = mapCondition(o, ctx, out);
+        const k = constantOf(m);
+        if (k === absorbing) return constant(absorbing, c.span);
+        if (k === null) ops.push(m);
+      }
+      if (ops.length === 0) return constant(!absorbing, c.span);
+      if (ops.length === 1) return ops[0] as Condition;
+      return { ...c, operands: ops };
+    }
+    case "not": {
+      const m = mapCondition(c.operand, ctx, out);
+      const k = constantOf(m);
+      if (k !== null) return constant(!k, c.span);
+      return { ...c, operand: m };
+    }
+    case "match": {
+      if (isImplied(c, ctx)) {
+        out.push(info(`${ctx.code}101`, `\`${(c.subject as FieldRef).path}\` is guaranteed by the data source \`${ctx.source?.id}\`; the condition is left out`, c.span, { target: ctx.target }));
+        return constant(true, c.span);
+      }
+      return mapLeaf(c, ctx, out, (field, fm) => {
+        if (!fm.transform) return { ...c, subject: field };
+        const values: MatchValue[] = [];
+        for (const v of c.values) {
+          const p = asPattern(v);
+          if (fm.transform === "basename") {
+            if (p.parts.some((x) => x.kind !== "text")) {
+              out.push(warning(`${ctx.code}102`, `\`${(c.subject as FieldRef).path}\` becomes the last path component of \`${field.path}\`; a wildcard in this value may also match across "${fm.separator}" separators`, v.span, { target: ctx.target }));
+            }
+            values.push(pattern([{ kind: "any" }, { kind: "text", value: fm.separator }, ...p.parts], v.span));
+          } else {
+            values.push(pattern([{ kind: "any" }, ...p.parts, { kind: "any" }], v.span));
+          }
+        }
+        if (fm.transform === "contains") {
+          out.push(warning(`${ctx.code}103`, `approximation: \`${(c.subject as FieldRef).path}\` has no counterpart; the value is matched as a substring of \`${field.path}\`${fm.note ? ` (${fm.note})` : ""}`, c.span, { target: ctx.target }));
+        }
+        return { ...c, subject: field, values, operator: c.operator === "kql" ? "kql" : c.caseSensitive ? "like" : ":" };
+      });
+    }
+    case "regex-match":
+      return mapLeaf(c, ctx, out, (field, fm) => {
+        if (!fm.transform) return { ...c, subject: field };
+        const prefix = fm.transform === "basename" ? (fm.separator === "\\" ? ".*\\\\" : ".*/") : ".*";
+        const suffix = fm.transform === "contains" ? ".*" : "";
+        if (fm.transform === "contains") out.push(warning(`${ctx.code}103`, `approximation: \`${(c.subject as FieldRef).path}\` has no counterpart; the regular expression is matched inside \`${field.path}\``, c.span, { target: ctx.target }));
+        return { ...c, subject: field, patterns: c.patterns.map((r) => ({ ...r, source: `${prefix}(${r.source})${suffix}` })) };
+      });
+    case "exists":
+      return mapLeaf(c, ctx, out, (field) => ({ ...c, subject: field }));
+    case "compare": {
+      const left = mapValue(c.left, ctx, out);
+      const right = mapValue(c.right, ctx, out);
+      return { ...c, left, right };
+    }
+    case "test":
+      return { ...c, value: mapValue(c.value, ctx, out) };
+    case "fulltext":
+      return c;
+    case "nested": {
+      const m = lookupField(ctx, c.path);
+      if (!m || m.to.length !== 1 || m.transform) {
+        out.push(unsupported(`${ctx.code}104`, `nested field \`${c.path}\` has no counterpart in this mapping`, c.span, { target: ctx.target }));
+        return c;
+      }
+      return { ...c, path: m.to[0] as string, condition: mapCondition(c.condition, ctx, out) };
+    }
+    default:
+      return assertNever(c, "condition");
+  }
+}
+
+function asPattern(v: MatchValue): Pattern {
+  if (v.kind === "pattern") return v;
+  return pattern([{ kind: "text", value: v.kind === "number" ? v.raw : String(v.value) }], v.span);
+}
+
+/** Builds a normalised pattern (adjacent text joined, empty text dropped). */
+export function pattern(parts: readonly PatternPart[], span: Span): Pattern {
+  const out: PatternPart[] = [];
+  for (const p of parts) {
+    if (p.kind === "text") {
+      if (p.value === "") continue;
+      const last = out[out.length - 1];
+      if (last && last.kind === "text") {
+        out[out.length - 1] = { kind: "text", value: last.value + p.value };
+        continue;
+      }
+    }
+    out.push(p);
+  }
+  return { kind: "pattern", parts: out, span };
+}
+
+/** Maps a leaf whose subject is a field; fields under functions go through mapValue. */
+type Leaf = Extract<Condition, { subject: Value }>;
+function mapLeaf<T extends Leaf>(c: T, ctx: MapContext, out: Diagnostic[], build: (field: FieldRef, fm: FieldMapping) => Condition): Condition {
+  if (c.subject.kind !== "field") return { ...c, subject: mapValue(c.subject, ctx, out) } as Condition;
+  const f = c.subject;
+  const fm = lookupField(ctx, f.path);
+  if (fm === undefined || fm.to.length === 0) return unmapped(c, f, fm, ctx, out);
+  const leaves = fm.to.map((name) => build({ ...f, path: name, wildcard: false }, fm));
+  if (leaves.length === 1) return leaves[0] as Condition;
+  return { kind: "or", operands: leaves, span: c.span };
+}
+
+function unmapped(c: Condition, f: FieldRef, fm: FieldMapping | undefined, ctx: MapContext, out: Diagnostic[]): Condition {
+  const where = ctx.source ? ` (data source \`${ctx.source.id}\`)` : "";
+  const why = fm ? "is explicitly unmapped" : "has no counterpart";
+  switch (ctx.spec.unmapped) {
+    case "error":
+      out.push(unsupported(`${ctx.code}100`, `field \`${f.path}\` ${why} in this mapping${where}`, f.span, { target: ctx.target }));
+      return c;
+    case "warn":
+      out.push(warning(`${ctx.code}100`, `field \`${f.path}\` ${why} in this mapping${where}; kept under its ECS name`, f.span, { target: ctx.target }));
+      return c;
+    case "keep":
+      out.push(info(`${ctx.code}100`, `field \`${f.path}\` ${why} in this mapping${where}; kept under its ECS name`, f.span, { target: ctx.target }));
+      return c;
+  }
+}
+
+/** Maps the fields inside a value. A field whose mapping transforms values cannot be used inside functions or arithmetic. */
+export function mapValue(v: Value, ctx: MapContext, out: Diagnostic[]): Value {
+  switch (v.kind) {
+    case "field": {
+      const fm = lookupField(ctx, v.path);
+      if (fm === undefined || fm.to.length === 0) {
+        unmapped({ kind: "exists", subject: v, span: v.span }, v, fm, ctx, out);
+        return v;
+      }
+      if (fm.transform || fm.to.length > 1) {
+        out.push(unsupported(`${ctx.code}105`, `\`${v.path}\` maps to ${fm.transform ? `a ${fm.transform} of ` : "several fields: "}\`${fm.to.join("`, `")}\`, which cannot be used inside a function, a comparison or a join key`, v.span, { target: ctx.target }));
+        return v;
+      }
+      return { ...v, path: fm.to[0] as string, wildcard: false };
+    }
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+    case "datemath":
+      return v;
+    case "call":
+      return { ...v, args: v.args.map((a) => mapValue(a, ctx, out)) };
+    case "arith":
+      return { ...v, left: mapValue(v.left, ctx, out), right: mapValue(v.right, ctx, out) };
+    case "negate":
+      return { ...v, operand: mapValue(v.operand, ctx, out) };
+    default:
+      return assertNever(v, "value");
+  }
+}
+
+
