@@ -123,7 +123,9 @@ function kindOf(v: unknown): string {
 }
 
 function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype;
 }
 
 function matches(kind: Kind, v: unknown): boolean {

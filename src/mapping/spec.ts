@@ -22,7 +22,7 @@
  *   transform basename: the ECS value is the last path component of the target field
  *   transform contains: lossy; an element of the ECS field becomes a substring of the target field
  */
-import yaml from "js-yaml";
+import * as yaml from "js-yaml";
 
 export type UnmappedPolicy = "error" | "warn" | "keep";
 export type Transform = "basename" | "contains";

@@ -1,0 +1,112 @@
+/**
+ * The file system side of the CLI: finding rule files, deriving output paths
+ * that cannot escape the output folder, and writing atomically.
+ */
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+
+export interface RuleFile {
+  /** The path as shown to the user (relative to the cwd when possible). */
+  readonly path: string;
+  /** Absolute path. */
+  readonly absolute: string;
+  /** Path relative to the input root it was found under, with `/` separators (the output stem source). */
+  readonly relative: string;
+}
+
+export interface Discovery {
+  readonly files: readonly RuleFile[];
+  /** Paths that do not exist or cannot be read: usage errors. */
+  readonly missing: readonly string[];
+  /** Absolute input roots (folders, or the folder of a file). */
+  readonly roots: readonly string[];
+}
+
+function display(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : abs;
+}
+
+/** Finds `*.toml` files under the given files and folders, recursively, in a stable (sorted) order. */
+export function discoverRules(paths: readonly string[]): Discovery {
+  const files: RuleFile[] = [];
+  const missing: string[] = [];
+  const roots: string[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) {
+      roots.push(abs);
+      const found: string[] = [];
+      walk(abs, found);
+      found.sort();
+      for (const f of found) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        files.push({ path: display(f), absolute: f, relative: relative(abs, f).split(sep).join("/") });
+      }
+    } else {
+      roots.push(dirname(abs));
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      files.push({ path: display(abs), absolute: abs, relative: relative(dirname(abs), abs).split(sep).join("/") });
+    }
+  }
+  return { files, missing, roots };
+}
+
+function walk(dir: string, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+      walk(p, out);
+    } else if (e.isFile() && e.name.toLowerCase().endsWith(".toml")) out.push(p);
+  }
+}
+
+/**
+ * The output stem for a rule: its path relative to the input root, `.toml`
+ * removed, each segment made safe (no `..`, no absolute paths, no control or
+ * reserved characters). The result never leaves the output folder.
+ */
+export function outputStem(relativePath: string): string {
+  const noExt = relativePath.replace(/\.toml$/i, "");
+  const parts = noExt
+    .split(/[\\/]+/)
+    .filter((s) => s !== "" && s !== "." && s !== "..")
+    .map((s) => s.replace(/[\x00-\x1f<>:"|?*]/g, "_").replace(/^\.+/, "_").slice(0, 200));
+  return parts.length > 0 ? parts.join("/") : "rule";
+}
+
+/** Whether `inner` is `outer` or inside it. */
+export function isInside(inner: string, outer: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** Writes a file atomically: a temporary file beside it, then a rename. Throws on failure (the caller reports it). */
+export function writeAtomic(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
