@@ -59,7 +59,7 @@ export function bundledMapping(target: TargetDefinition, profile: string): Mappi
 }
 
 /** Converts a parsed rule for one target. */
-export function convertParsed(parsed: Omit<CompiledRule, "outcomes">, req: TargetRequest, outputStem: string): TargetOutcome {
+export function convertParsed(parsed: Omit<CompiledRule, "outcomes">, req: TargetRequest, outputStem: string, templateDir: string | null = null): TargetOutcome {
   if (!parsed.ir || !parsed.document) {
     return { target: req.target, profile: req.profile, status: parsed.parseStatus === "ok" ? "error" : parsed.parseStatus, result: { text: null, diagnostics: [] } };
   }
@@ -71,6 +71,7 @@ export function convertParsed(parsed: Omit<CompiledRule, "outcomes">, req: Targe
       profile: req.profile,
       mapping: req.mapping ?? bundledMapping(req.target, req.profile),
       outputStem,
+      templateDir,
     });
   } catch (e) {
     // A target bug must not stop a batch: report it as an internal error on this rule.

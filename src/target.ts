@@ -45,6 +45,8 @@ export interface ConvertInput {
   readonly mapping: MappingSpec;
   /** The per-rule output's path, relative to the target's output folder, without extension (e.g. `windows/my_rule`). */
   readonly outputStem: string;
+  /** A user folder whose `<target>/<name>` files replace the bundled templates (`--templates`); use loadTemplate() from src/templates.ts. */
+  readonly templateDir?: string | null;
 }
 
 export interface ConvertResult {
@@ -69,5 +71,5 @@ export interface TargetDefinition {
    * Deploy-format files built from every converted rule of a run (a
    * savedsearches.conf, an osquery pack), in the order the rules were given.
    */
-  bundle?(entries: readonly { readonly outputStem: string; readonly entry: unknown }[], profile: string): readonly OutputFile[];
+  bundle?(entries: readonly { readonly outputStem: string; readonly entry: unknown }[], profile: string, templateDir?: string | null): readonly OutputFile[];
 }

@@ -5,7 +5,7 @@
  * Exit codes: 0 all requested work succeeded; 1 some rule failed (or, with
  * --fail-on, was unsupported / had warnings); 2 usage error.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Diagnostic, render, type Status } from "../diagnostics/index.js";
 import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "../compile.js";
@@ -14,6 +14,7 @@ import { packageRoot } from "../package-root.js";
 import { getTarget, targets } from "../targets.js";
 import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
+import { type Config, findConfig, loadConfig } from "./config.js";
 import { discoverRules, isInside, outputStem, writeAtomic } from "./files.js";
 import { emptyReport, type Report, type ReportRule, summarise, toReportDiagnostic, toSarif } from "./report.js";
 
@@ -21,8 +22,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   check: {
     name: "check",
     summary: "load and parse rules; print diagnostics and a summary",
-    usage: "ruleport check <paths...> [--report FILE] [--format json|sarif] [--verbose] [--quiet]",
-    flags: { report: "string", format: "string", verbose: "boolean", quiet: "boolean", "fail-on": "string", help: "boolean" },
+    usage: "ruleport check <paths...> [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--config FILE] [--verbose] [--quiet]",
+    flags: { report: "string", format: "string", verbose: "boolean", quiet: "boolean", "fail-on": "string", config: "string", timings: "boolean", help: "boolean" },
     aliases: { h: "help", q: "quiet", v: "verbose" },
     minPositionals: 1,
     maxPositionals: Infinity,
@@ -31,8 +32,22 @@ const COMMANDS: Record<string, CommandSpec> = {
     name: "convert",
     summary: "translate rules to one or more targets",
     usage:
-      "ruleport convert <paths...> --target <id>[,<id>...]|all --out DIR [--profile <target>=<name>]... [--mapping <target>=<file.yaml>]... [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--verbose] [--quiet]",
-    flags: { target: "string", out: "string", profile: "list", mapping: "list", report: "string", format: "string", "fail-on": "string", verbose: "boolean", quiet: "boolean", help: "boolean" },
+      "ruleport convert <paths...> --target <id>[,<id>...]|all --out DIR [--profile <target>=<name>]... [--mapping <target>=<file.yaml>]... [--templates DIR] [--config FILE] [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--verbose] [--quiet]",
+    flags: {
+      target: "string",
+      out: "string",
+      profile: "list",
+      mapping: "list",
+      templates: "string",
+      config: "string",
+      report: "string",
+      format: "string",
+      "fail-on": "string",
+      verbose: "boolean",
+      quiet: "boolean",
+      timings: "boolean",
+      help: "boolean",
+    },
     aliases: { t: "target", o: "out", h: "help", q: "quiet", v: "verbose" },
     minPositionals: 1,
     maxPositionals: Infinity,
@@ -168,8 +183,8 @@ interface Selection {
   readonly requests: TargetRequest[];
 }
 
-function selectTargets(args: ParsedArgs): Selection {
-  const raw = flagString(args, "target");
+function selectTargets(args: ParsedArgs, config: Config | null): Selection {
+  const raw = flagString(args, "target") ?? (config?.targets === "all" ? "all" : config?.targets?.join(","));
   if (!raw) throw new UsageError("--target is required (a target id, a comma-separated list, or all)");
   const ids = raw === "all" ? [...TARGET_IDS] : raw.split(",").map((s) => s.trim()).filter(Boolean);
   const chosen: TargetDefinition[] = [];
@@ -179,7 +194,8 @@ function selectTargets(args: ParsedArgs): Selection {
     if (!chosen.includes(t)) chosen.push(t);
   }
   const profiles = new Map<string, string>();
-  for (const p of flagList(args, "profile")) {
+  const configProfiles = Object.entries(config?.profiles ?? {}).map(([t, p]) => `${t}=${p}`);
+  for (const p of [...configProfiles, ...flagList(args, "profile")]) {
     const m = /^([a-z]+)=([A-Za-z0-9_-]+)$/.exec(p);
     if (!m) throw new UsageError(`--profile takes <target>=<name>, got "${p}"`);
     const t = getTarget(m[1] as string);
@@ -188,7 +204,8 @@ function selectTargets(args: ParsedArgs): Selection {
     profiles.set(t.id, m[2] as string);
   }
   const overrides = new Map<string, string>();
-  for (const p of flagList(args, "mapping")) {
+  const configMappings = Object.entries(config?.mappings ?? {}).map(([t, f]) => `${t}=${f}`);
+  for (const p of [...configMappings, ...flagList(args, "mapping")]) {
     const m = /^([a-z]+)=(.+)$/.exec(p);
     if (!m || !getTarget(m[1] as string)) throw new UsageError(`--mapping takes <target>=<file.yaml>, got "${p}"`);
     overrides.set(m[1] as string, m[2] as string);
@@ -211,8 +228,8 @@ function selectTargets(args: ParsedArgs): Selection {
   return { requests };
 }
 
-function failOnOf(args: ParsedArgs): FailOn {
-  const f = flagString(args, "fail-on") ?? "error";
+function failOnOf(args: ParsedArgs, config: Config | null): FailOn {
+  const f = flagString(args, "fail-on") ?? config?.failOn ?? "error";
   if (!(FAIL_ON as readonly string[]).includes(f)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}`);
   return f as FailOn;
 }
@@ -225,7 +242,10 @@ function fails(status: Status, diagnostics: readonly Diagnostic[], failOn: FailO
 }
 
 function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
-  const failOn = failOnOf(args);
+  const configFile = flagString(args, "config") ?? findConfig(process.cwd());
+  const config = configFile ? loadConfig(configFile) : null;
+  const failOn = failOnOf(args, config);
+  const timings = flagBool(args, "timings") ? new Timings() : null;
   const quiet = flagBool(args, "quiet");
   const verbose = flagBool(args, "verbose");
   const format = flagString(args, "format") ?? "json";
@@ -234,7 +254,7 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
   let outDir: string | null = null;
   if (mode === "convert") {
     try {
-      requests = selectTargets(args).requests;
+      requests = selectTargets(args, config).requests;
     } catch (e) {
       if (e instanceof MappingLoadError) {
         io.err(e.message);
@@ -242,10 +262,12 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
       }
       throw e;
     }
-    const out = flagString(args, "out");
+    const out = flagString(args, "out") ?? config?.out;
     if (!out) throw new UsageError("--out DIR is required");
     outDir = resolve(out);
   }
+  const templateDir = flagString(args, "templates") ?? config?.templates ?? null;
+  if (templateDir && !existsSync(templateDir)) throw new UsageError(`no such templates folder: ${templateDir}`);
   const discovery = discoverRules(args.positionals);
   if (discovery.missing.length > 0) throw new UsageError(`no such file or folder: ${discovery.missing.join(", ")}`);
   if (outDir) {
@@ -271,10 +293,14 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     if (printed++ < printLimit) io.err(text);
   };
 
+  const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(discovery.files.length) : null;
   for (const file of discovery.files) {
+    progress?.tick(mode === "check" ? "parse" : "convert");
     let text: string;
     try {
+      timings?.start("read");
       text = readFileSync(file.absolute, "utf8");
+      timings?.stop();
     } catch (e) {
       const msg = `${file.path}:1:1: error CLI001: cannot read the file: ${(e as Error).message}`;
       if (!quiet) io.err(msg);
@@ -290,7 +316,9 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
       failed = true;
       continue;
     }
+    timings?.start("load+parse");
     const parsed = parseRule(file.path, text);
+    timings?.stop();
     for (const d of parsed.parseDiagnostics) show(d, render(d, parsed.source));
     const doc = parsed.document;
     const rule: ReportRule = {
@@ -305,14 +333,18 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     if (fails(parsed.parseStatus, parsed.parseDiagnostics, failOn)) failed = true;
     const stem = outputStem(file.relative);
     for (const req of requests) {
-      const outcome = convertParsed(parsed, req, stem);
+      timings?.start(`convert:${req.target.id}`);
+      const outcome = convertParsed(parsed, req, stem, templateDir);
+      timings?.stop();
       const diags = [...outcome.result.diagnostics];
       let status = outcome.status;
       const outputs: string[] = [];
       if (status === "ok" && outcome.result.text !== null && outDir) {
         const dest = join(outDir, req.target.id, stem + req.target.extension);
         try {
+          timings?.start("write");
           writeAtomic(dest, outcome.result.text);
+          timings?.stop();
           outputs.push(dest);
           if (outcome.result.bundleEntry !== undefined) {
             const list = bundles.get(req.target.id) ?? [];
@@ -335,7 +367,9 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
   if (outDir && !outFailed) {
     for (const req of requests) {
       if (!req.target.bundle) continue;
-      const files = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile);
+      timings?.start("bundle");
+      const files = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, templateDir);
+      timings?.stop();
       const written: string[] = [];
       for (const f of files) {
         const dest = join(outDir, req.target.id, outputStem(f.path.replace(/(\.[A-Za-z0-9]+)$/, "")) + (/(\.[A-Za-z0-9]+)$/.exec(f.path)?.[1] ?? ""));
@@ -351,6 +385,7 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     }
   }
   if (outFailed) failed = true;
+  progress?.done();
 
   summarise(report);
   const reportFile = flagString(args, "report");
@@ -366,7 +401,45 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     if (printed > printLimit) io.err(`... ${printed - printLimit} more diagnostics (use --verbose or the report)`);
     io.err(summaryText(report));
   }
+  if (timings) io.err(`timings: ${JSON.stringify({ ...timings.result(), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}`);
   return failed ? 1 : 0;
+}
+
+/** Time per phase (milliseconds), for `npm run bench`. */
+class Timings {
+  private readonly totals = new Map<string, number>();
+  private current: { name: string; t0: number } | null = null;
+  start(name: string): void {
+    this.current = { name, t0: performance.now() };
+  }
+  stop(): void {
+    if (!this.current) return;
+    const { name, t0 } = this.current;
+    this.totals.set(name, (this.totals.get(name) ?? 0) + performance.now() - t0);
+    this.current = null;
+  }
+  result(): Record<string, number> {
+    return Object.fromEntries([...this.totals].map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  }
+}
+
+/** A one-line progress bar on a terminal: rules done / total and the phase. */
+class Progress {
+  private done_ = 0;
+  private last = 0;
+  constructor(private readonly total: number) {}
+  tick(phase: string): void {
+    this.done_++;
+    const now = Date.now();
+    if (now - this.last < 80 && this.done_ < this.total) return;
+    this.last = now;
+    const width = 30;
+    const filled = Math.round((width * this.done_) / Math.max(1, this.total));
+    process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${this.done_}/${this.total} ${phase}   `);
+  }
+  done(): void {
+    process.stderr.write("\r\x1b[K");
+  }
 }
 
 function displayPath(p: string): string {
