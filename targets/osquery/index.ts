@@ -1,21 +1,223 @@
 /**
- * osquery SQL target (placeholder until the target lands: every rule is reported
- * as unsupported, honestly).
+ * osquery SQL target: one SQLite query per rule over osquery's tables, and one
+ * osquery pack per platform.
+ *
+ * Pipeline per rule: rule-level checks (sequences, new_terms, pipes) -> facts ->
+ * data source from the mapping (`emit`: table, alias, fixed filters, joins,
+ * platform; see fields/events.yaml) -> field map -> capability check (check.ts)
+ * -> print (sql.ts). Profiles: `events` reads osquery's evented tables, `live`
+ * reads state tables (a snapshot replaces an event detection: info diagnostic).
  */
-import { unsupported } from "../../src/diagnostics/index.js";
-import type { ConvertInput, ConvertResult, TargetDefinition } from "../../src/target.js";
+import type { Condition, EventQuery, FieldRef, RuleIR } from "../../src/ir/nodes.js";
+import { type Diagnostic, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
+import { applyFieldMap, constantOf, factsOf, mapValue, type RuleFacts, selectSource } from "../../src/mapping/index.js";
+import type { ConvertInput, ConvertResult, OutputFile, TargetDefinition } from "../../src/target.js";
+import { checkCondition } from "./check.js";
+import { type OsqueryEmit, type Platform, parseEmit } from "./emit.js";
+import { buildPacks, type PackEntry, scheduleSeconds } from "./pack.js";
+import { tableInfo } from "./schema.js";
+import { printCondition, type PrintScope, sqlString } from "./sql.js";
+import { sqlHeader } from "./header.js";
+
+const T = { target: "osquery" } as const;
+const OS_PLATFORM: Record<string, Platform> = { windows: "windows", linux: "linux", macos: "darwin" };
+
+interface Resolved {
+  readonly alias: string;
+  readonly column: string;
+}
+
+/** Field resolution against a source's tables, remembering which joins and join columns are used. */
+function makeScope(emit: OsqueryEmit) {
+  const usedJoins = new Map<string, FieldRef>();
+  const joinColumns: Resolved[] = [];
+  const resolveOf = (path: string): Resolved | null => {
+    const dot = path.indexOf(".");
+    const alias = dot < 0 ? emit.alias : path.slice(0, dot);
+    const column = dot < 0 ? path : path.slice(dot + 1);
+    const table = alias === emit.alias ? emit.table : emit.joins.find((j) => j.alias === alias)?.table;
+    if (!table || !tableInfo(table)?.columns.has(column)) return null;
+    return { alias, column };
+  };
+  return {
+    usedJoins,
+    joinColumns,
+    resolve(field: FieldRef): string | null {
+      const r = resolveOf(field.path);
+      if (!r) return null;
+      if (r.alias !== emit.alias) {
+        if (!usedJoins.has(r.alias)) usedJoins.set(r.alias, field);
+        if (!joinColumns.some((c) => c.alias === r.alias && c.column === r.column)) joinColumns.push(r);
+      }
+      return `${r.alias}.${r.column}`;
+    },
+    column(path: string): string {
+      const r = resolveOf(path);
+      if (!r) throw new Error(`internal error: unresolved column ${path}`);
+      return `${r.alias}.${r.column}`;
+    },
+    isRequired(path: string): boolean {
+      const r = resolveOf(path);
+      return r !== null && r.alias === emit.alias && emit.requires.includes(r.column);
+    },
+  };
+}
+
+function describeFacts(f: RuleFacts): string {
+  const cat = f.category.size ? [...f.category].join("/") : "an unknown event category";
+  const os = f.os.size ? [...f.os].join("/") : "an unknown platform (no host.os.type condition, OS tag or Windows index)";
+  return `${cat} on ${os}`;
+}
+
+/** The top-level conjuncts of a condition. */
+function conjuncts(c: Condition): readonly Condition[] {
+  return c.kind === "and" ? c.operands : [c];
+}
+
+/** Whether `c` constrains one of the required base columns with = / LIKE (osquery pushes those down to the table). */
+function constrains(c: Condition, scope: ReturnType<typeof makeScope>): boolean {
+  if (c.kind === "match") return c.subject.kind === "field" && scope.isRequired(c.subject.path);
+  if (c.kind === "or") return c.operands.every((o) => constrains(o, scope));
+  return false;
+}
+
+function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): { sql: string; platform: Platform; table: string } | null {
+  const { rule, document, mapping, profile } = input;
+  const facts = factsOf(query, rule, document);
+  const source = selectSource(mapping, facts);
+  if (!source) {
+    diagnostics.push(unsupported("OSQUERY010", `no osquery table in profile \`${profile}\` for ${describeFacts(facts)}; the mapping ${mapping.file} has no source for it`, query.span, T));
+    return null;
+  }
+  const parsed = parseEmit(source, mapping.file, query.span);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.value) return null;
+  if (parsed.value.kind === "unsupported") {
+    diagnostics.push(unsupported("OSQUERY011", `${describeFacts(facts)}: ${parsed.value.message}`, query.span, T));
+    return null;
+  }
+  const emit = parsed.value.emit;
+  const mapped = applyFieldMap(query.condition, { spec: mapping, source, target: "osquery", code: "OSQUERY" });
+  diagnostics.push(...mapped.diagnostics);
+  const scope = makeScope(emit);
+  checkCondition(mapped.condition, { resolve: (f) => scope.resolve(f), sourceName: describeTables(emit) }, diagnostics);
+
+  // Threshold: group keys are mapped fields.
+  const groupBy: string[] = [];
+  const distinct: { column: string; value: number }[] = [];
+  if (rule.detection.kind === "threshold") {
+    const d = rule.detection;
+    const field = (path: string): string | null => {
+      const before = diagnostics.length;
+      const m = mapValue({ kind: "field", path, optional: false, wildcard: false, span: d.span }, { spec: mapping, source, target: "osquery", code: "OSQUERY" }, diagnostics);
+      if (diagnostics.length > before || m.kind !== "field") return null;
+      const r = scope.resolve(m);
+      if (r === null) diagnostics.push(unsupported("OSQUERY110", `threshold field \`${path}\` is not a column of ${describeTables(emit)}`, d.span, T));
+      return r;
+    };
+    for (const f of d.fields) {
+      const c = field(f);
+      if (c) groupBy.push(c);
+    }
+    for (const c of d.cardinality) {
+      const col = field(c.field);
+      if (col) distinct.push({ column: col, value: c.value });
+    }
+  }
+
+  // Joins: a warning at the first field that needs each one.
+  for (const [alias, f] of scope.usedJoins) {
+    const j = emit.joins.find((x) => x.alias === alias);
+    diagnostics.push(warning("OSQUERY120", `\`${j?.table} AS ${alias}\` is joined on ${j?.on.map(([a, b]) => `${alias}.${a} = ${emit.alias}.${b}`).join(" AND ")}${j?.note ? `: ${j.note}` : ""}`, f.span, T));
+  }
+
+  // Tables that enumerate nothing without a constraint (osquery's `file`).
+  if (emit.requires.length > 0) {
+    const hit = conjuncts(mapped.condition).filter((c) => constrains(c, scope));
+    if (hit.length === 0) {
+      diagnostics.push(unsupported("OSQUERY130", `osquery's \`${emit.table}\` table lists nothing unless the query constrains ${emit.requires.map((r) => `\`${r}\``).join(" or ")} with = or LIKE, and this query does not`, query.span, T));
+    } else if (hit.some((c) => JSON.stringify(c).includes('"kind":"any"')))
+      diagnostics.push(warning("OSQUERY131", `osquery expands a % in a \`${emit.table}\` path constraint within one directory level (%% recurses), so matches deeper than the pattern's separators are missed`, hit[0]?.span ?? query.span, T));
+  }
+
+  if (profile === "live")
+    diagnostics.push(info("OSQUERY300", `snapshot query: \`${emit.table}\` shows host state when the query runs, so it replaces the event detection with a hunt for what is present then`, query.span, T));
+
+  if (hasErrors(diagnostics)) return null;
+
+  const where: string[] = emit.where.map(([col, vals]) =>
+    vals.length === 1 ? `${emit.alias}.${col} = ${sqlString(vals[0] as string)}` : `${emit.alias}.${col} IN (${vals.map(sqlString).join(", ")})`,
+  );
+  const k = constantOf(mapped.condition);
+  if (k === false) where.push("0");
+  else if (k === null) for (const c of conjuncts(mapped.condition)) where.push(printCondition(c, scope as PrintScope));
+  for (const g of groupBy) where.push(`${g} IS NOT NULL`);
+
+  const select =
+    groupBy.length > 0 || rule.detection.kind === "threshold"
+      ? [...groupBy, "count(*) AS count"]
+      : [`${emit.alias}.*`, ...scope.joinColumns.map((c) => `${c.alias}.${c.column} AS ${c.alias}_${c.column}`)];
+  const lines = [`SELECT ${select.join(", ")}`, `FROM ${emit.table} AS ${emit.alias}`];
+  for (const j of emit.joins) {
+    if (!scope.usedJoins.has(j.alias)) continue;
+    lines.push(`LEFT JOIN ${j.table} AS ${j.alias} ON ${j.on.map(([a, b]) => `${j.alias}.${a} = ${emit.alias}.${b}`).join(" AND ")}`);
+  }
+  where.forEach((w, i) => lines.push(`${i === 0 ? "WHERE" : "  AND"} ${w}`));
+  if (rule.detection.kind === "threshold") {
+    if (groupBy.length > 0) lines.push(`GROUP BY ${groupBy.join(", ")}`);
+    const having = [`count(*) >= ${rule.detection.value}`, ...distinct.map((d) => `count(DISTINCT ${d.column}) >= ${d.value}`)];
+    lines.push(`HAVING ${having.join(" AND ")}`);
+  }
+  const platform = emit.platform ?? (facts.os.size === 1 ? (OS_PLATFORM[[...facts.os][0] as string] ?? "all") : "all");
+  return { sql: `${lines.join("\n")};`, platform, table: emit.table };
+}
+
+function describeTables(emit: OsqueryEmit): string {
+  return [emit.table, ...emit.joins.map((j) => j.table)].filter((t, i, a) => a.indexOf(t) === i).map((t) => `\`${t}\``).join(" / ");
+}
+
+function ruleLevelChecks(rule: RuleIR, diagnostics: Diagnostic[]): void {
+  const q = rule.query;
+  if (q.kind === "sequence" || q.kind === "sample")
+    diagnostics.push(unsupported("OSQUERY001", `${q.kind === "sequence" ? "sequences" : "samples"} correlate several events; an osquery query reads one table per run and keeps no state between runs`, q.span, T));
+  const d = rule.detection;
+  if (d.kind === "new_terms") diagnostics.push(unsupported("OSQUERY002", "new_terms rules compare against a history window; osquery queries keep no history", d.span, T));
+  if (d.kind === "threat_match") diagnostics.push(unsupported("OSQUERY003", "threat_match rules join events with indicator indices, which osquery cannot read", d.span, T));
+  for (const p of rule.pipes) diagnostics.push(unsupported("OSQUERY004", `the \`| ${p.kind}\` pipe needs events ordered by time across a search; osquery queries have no such order`, p.span, T));
+}
 
 export const osquery = {
   id: "osquery",
   title: "osquery SQL",
   extension: ".sql",
   profiles: [
-    { name: "events", description: "evented tables (process_events, process_etw_events, ...)", mapping: "fields/events.yaml" },
-    { name: "live", description: "state tables for live hunting (processes, ...)", mapping: "fields/live.yaml" },
+    { name: "events", description: "evented tables (process_etw_events, process_events, es_process_events, file/socket/dns/powershell events)", mapping: "fields/events.yaml" },
+    { name: "live", description: "state tables for live hunting (processes joined to their parent, process_open_sockets, registry, file)", mapping: "fields/live.yaml" },
   ],
   defaultProfile: "events",
-  capabilities: { sequences: "no", regex: false, cidr: false, caseSensitiveMatch: false, oneCharWildcard: false, threshold: false, newTerms: false, threatMatch: false },
+  capabilities: { sequences: "no", regex: true, cidr: true, caseSensitiveMatch: true, oneCharWildcard: true, threshold: true, newTerms: false, threatMatch: false },
   convert(input: ConvertInput): ConvertResult {
-    return { text: null, diagnostics: [unsupported("OSQUERY000", "the osquery SQL target is not implemented yet", input.rule.query.span, { target: "osquery" })] };
+    const diagnostics: Diagnostic[] = [];
+    ruleLevelChecks(input.rule, diagnostics);
+    if (hasErrors(diagnostics) || input.rule.query.kind !== "event") return { text: null, diagnostics };
+    const r = convertEvent(input, input.rule.query, diagnostics);
+    if (!r) return { text: null, diagnostics };
+    const { interval, diagnostic } = scheduleSeconds(input.rule.schedule.interval, input.rule.query.span);
+    if (diagnostic) diagnostics.push(diagnostic);
+    const entry: PackEntry = {
+      name: input.outputStem.split("/").pop() as string,
+      ruleId: input.document.ruleId,
+      query: r.sql,
+      interval,
+      platform: r.platform,
+      description: input.document.name,
+      snapshot: input.profile === "live",
+      document: input.document,
+    };
+    return { text: `${sqlHeader(input.document, input.rule, { platform: r.platform, table: r.table, profile: input.profile, interval })}${r.sql}\n`, diagnostics, bundleEntry: entry };
+  },
+  bundle(entries: readonly { readonly outputStem: string; readonly entry: unknown }[], profile: string): readonly OutputFile[] {
+    return buildPacks(entries.map((e) => e.entry as PackEntry), profile);
   },
 } satisfies TargetDefinition;
+
