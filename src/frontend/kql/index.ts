@@ -1,33 +1,41 @@
 /**
- * KQL (kuery) and Lucene frontend entry points (placeholder until the KQL
- * frontend lands: every query is reported as unsupported, honestly).
+ * KQL (kuery) and Lucene frontend entry points.
  */
 import type { Condition } from "../../ir/nodes.js";
-import { type Diagnostic, type Result, unsupported } from "../../diagnostics/index.js";
+import type { Result } from "../../diagnostics/index.js";
 import type { KibanaFilter } from "../rule-document.js";
 import type { QuerySource } from "../source.js";
+import { parseKqlCondition } from "./parser.js";
+import { parseLuceneCondition } from "./lucene.js";
+import { foldKibanaFilters } from "./filters.js";
+import { printKqlCondition } from "./printer.js";
+
+export { printLucene } from "./lucene.js";
+export { MAX_DEPTH } from "./parser.js";
 
 /** Parses and lowers a KQL query to a condition. `value` is null when there were errors. */
 export function parseKql(source: QuerySource): Result<Condition | null> {
-  const at = source.toFile(0);
-  return { value: null, diagnostics: [unsupported("KQL000", "the KQL frontend is not implemented yet", { start: at, end: at + 1 })] };
+  return parseKqlCondition(source);
 }
 
 /** Parses the supported subset of Lucene query syntax. */
 export function parseLucene(source: QuerySource): Result<Condition | null> {
-  const at = source.toFile(0);
-  return { value: null, diagnostics: [unsupported("LUCENE000", "the Lucene frontend is not implemented yet", { start: at, end: at + 1 })] };
+  return parseLuceneCondition(source);
 }
 
-/** Prints a condition back to KQL. */
+/**
+ * Prints a condition back to canonical KQL: `parseKql(printKql(c))` deep-equals
+ * `c` apart from spans. Accepts what `parseKql` produces; a condition KQL
+ * cannot state (a case-insensitive match, a `?` wildcard, a regex, ...) is a
+ * caller bug and throws. Use `kqlUnprintable` to ask first.
+ */
 export function printKql(condition: Condition): string {
-  void condition;
-  throw new Error("internal error: printKql is not implemented yet");
+  return printKqlCondition(condition);
 }
+
+export { kqlUnprintable } from "./printer.js";
 
 /** Folds Kibana filter objects into one condition (AND of the enabled filters), or null when there are none. */
 export function foldFilters(filters: readonly KibanaFilter[]): Result<Condition | null> {
-  const diagnostics: Diagnostic[] = [];
-  if (filters.length > 0) diagnostics.push(unsupported("KQL000", "Kibana filters are not implemented yet", filters[0]?.span ?? null));
-  return { value: null, diagnostics };
+  return foldKibanaFilters(filters);
 }
