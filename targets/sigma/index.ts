@@ -1,20 +1,334 @@
 /**
- * Sigma target (placeholder until the target lands: every rule is reported
- * as unsupported, honestly).
+ * Sigma target: one Sigma rule per Elastic rule, following the Sigma rules
+ * specification v2.0.0 (SigmaHQ/sigma-specification), with Sigma correlation
+ * rules (multi-document YAML) for EQL sequences and threshold rules.
+ *
+ * Pipeline per event query: facts -> data source (fields/<profile>.yaml) ->
+ * field mapping (src/mapping) -> capability check (items.ts, every
+ * inexpressible construct is an `unsupported` diagnostic) -> detection
+ * builder (detection.ts) -> js-yaml (yaml.ts).
  */
-import { unsupported } from "../../src/diagnostics/index.js";
+import type { EventQuery, FieldRef, RuleIR, SequenceQuery, Span } from "../../src/ir/nodes.js";
+import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
+import type { RuleDocument } from "../../src/frontend/rule-document.js";
+import { applyFieldMap, constantOf, factsOf, type MapContext, mapValue, selectSource, type MappingSpec, type SourceSpec } from "../../src/mapping/index.js";
 import type { ConvertInput, ConvertResult, TargetDefinition } from "../../src/target.js";
+import { buildDetection } from "./detection.js";
+import { checkCondition, TARGET } from "./items.js";
+import { derivedUuid, ruleHeader } from "./metadata.js";
+import { dumpSigma } from "./yaml.js";
+
+const LOGSOURCE_KEYS = ["category", "product", "service", "definition"] as const;
+
+interface Emit {
+  readonly logsource: Readonly<Record<string, string>>;
+  readonly note: string | null;
+}
+
+/** Validates a source's `emit` data (the Sigma-specific part of the mapping file). */
+function readEmit(source: SourceSpec, span: Span | null, out: Diagnostic[]): Emit | null {
+  const bad = (msg: string) => {
+    out.push(error("SIGMA010", `mapping source \`${source.id}\`: ${msg}`, span, { target: TARGET }));
+    return null;
+  };
+  for (const k of Object.keys(source.emit)) if (k !== "logsource" && k !== "note") return bad(`unknown key \`emit.${k}\` (expected logsource, note)`);
+  const ls = source.emit["logsource"];
+  if (typeof ls !== "object" || ls === null || Array.isArray(ls)) return bad("`emit.logsource` must be a mapping with category, product, service and/or definition");
+  const logsource: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ls as Record<string, unknown>)) {
+    if (!(LOGSOURCE_KEYS as readonly string[]).includes(k)) return bad(`unknown key \`emit.logsource.${k}\` (expected ${LOGSOURCE_KEYS.join(", ")})`);
+    if (typeof v !== "string" || v === "") return bad(`\`emit.logsource.${k}\` must be a non-empty string`);
+    if (k !== "definition" && !/^[a-z0-9_.-]+$/.test(v)) return bad(`\`emit.logsource.${k}\` must be lowercase letters, digits, \`_\`, \`.\` or \`-\``);
+    logsource[k] = v;
+  }
+  if (Object.keys(logsource).length === 0) return bad("`emit.logsource` is empty");
+  const note = source.emit["note"];
+  if (note !== undefined && typeof note !== "string") return bad("`emit.note` must be a string");
+  return { logsource, note: note ?? null };
+}
+
+function describeFacts(query: EventQuery, rule: RuleIR, doc: RuleDocument): string {
+  const f = factsOf(query, rule, doc);
+  const list = (s: Iterable<string>) => [...s].join(", ") || "unknown";
+  return `event category ${list(f.category)}, OS ${list(f.os)}, dataset ${list(f.dataset)}, index ${list(f.index)}`;
+}
+
+interface BuiltQuery {
+  readonly logsource: Readonly<Record<string, string>>;
+  readonly detection: Record<string, unknown>;
+  readonly ctx: MapContext;
+}
+
+/** One event query -> logsource + detection, or null with diagnostics. */
+function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[]): BuiltQuery | null {
+  const { rule, document: doc, mapping } = input;
+  const source = selectSource(mapping, factsOf(query, rule, doc));
+  if (!source) {
+    out.push(unsupported("SIGMA001", `no Sigma log source in the mapping matches this query (${describeFacts(query, rule, doc)}); add a source for it to the mapping file`, query.span, { target: TARGET }));
+    return null;
+  }
+  const emit = readEmit(source, query.span, out);
+  if (!emit) return null;
+  if (emit.note) out.push(warning("SIGMA002", `log source \`${source.id}\`: ${emit.note}`, query.span, { target: TARGET }));
+  const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
+  const mapped = applyFieldMap(query.condition, ctx);
+  out.push(...mapped.diagnostics);
+  const k = constantOf(mapped.condition);
+  if (k !== null) {
+    out.push(
+      unsupported(
+        "SIGMA003",
+        k ? `once the conditions the log source \`${source.id}\` guarantees are left out, the query matches every event of it, which a Sigma detection cannot say` : "the query can never match",
+        query.span,
+        { target: TARGET },
+      ),
+    );
+    return null;
+  }
+  const check = checkCondition(mapped.condition);
+  out.push(...check);
+  if (hasErrors(check) || hasErrors(mapped.diagnostics)) return null;
+  return { logsource: emit.logsource, detection: buildDetection(mapped.condition), ctx };
+}
+
+/** `now-9m` -> `9m`: the look-back window of a scheduled rule. */
+function lookback(from: string): string | null {
+  const m = /^now-(\d+)([smhd])$/.exec(from.trim());
+  return m ? `${Number(m[1])}${m[2]}` : null;
+}
+
+function timespanOf(ms: number, value: number, unit: string): string | null {
+  if (unit !== "ms") return `${value}${unit}`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : null;
+}
+
+function slug(text: string): string {
+  const s = text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return (s || "rule").slice(0, 60).replace(/_+$/, "");
+}
+
+/** Field names of join or group keys, mapped like the query's fields. */
+function mapKey(path: string, span: Span, ctx: MapContext, out: Diagnostic[]): string | null {
+  const ref: FieldRef = { kind: "field", path, optional: false, wildcard: false, span };
+  const local: Diagnostic[] = [];
+  const mapped = mapValue(ref, ctx, local);
+  out.push(...local);
+  if (hasErrors(local) || mapped.kind !== "field") return null;
+  return mapped.path;
+}
+
+interface Parts {
+  readonly head: Record<string, unknown>;
+  readonly tail: Record<string, unknown>;
+}
+
+function plainRule(parts: Parts, built: BuiltQuery): Record<string, unknown> {
+  return { ...parts.head, logsource: { ...built.logsource }, detection: built.detection, ...parts.tail };
+}
+
+/** A base rule referenced by a correlation: its own id and `name`, the shared metadata. */
+function baseRule(parts: Parts, doc: RuleDocument, built: BuiltQuery, name: string, title: string, index: number): Record<string, unknown> {
+  const { title: _t, id: _i, tags: _g, ...meta } = parts.head;
+  void _t;
+  void _i;
+  void _g;
+  return {
+    title,
+    id: derivedUuid(`ruleport:sigma:${doc.ruleId}:${index}`),
+    name,
+    ...meta,
+    logsource: { ...built.logsource },
+    detection: built.detection,
+    ...parts.tail,
+  };
+}
+
+function correlationRule(parts: Parts, correlation: Record<string, unknown>): Record<string, unknown> {
+  return { ...parts.head, correlation, ...parts.tail };
+}
+
+function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+  const { document: doc, rule } = input;
+  let ok = true;
+  if (q.until) {
+    out.push(unsupported("SIGMA304", "`until` (a sequence cancelled by an expiration event) has no Sigma correlation counterpart", q.until.span, { target: TARGET }));
+    ok = false;
+  }
+  for (const t of q.terms) {
+    if (t.missing) {
+      out.push(unsupported("SIGMA305", "a missing-event term `![...]` has no Sigma correlation counterpart", t.span, { target: TARGET }));
+      ok = false;
+    }
+  }
+  const multi = q.terms.length > 1;
+  for (const t of q.terms) {
+    if (multi && t.runs > 1) {
+      out.push(unsupported("SIGMA306", "`with runs=N` inside a multi-term sequence has no Sigma correlation counterpart (temporal_ordered counts each rule once)", t.span, { target: TARGET }));
+      ok = false;
+    }
+  }
+  let timespan: string | null = null;
+  if (q.maxspan) {
+    timespan = timespanOf(q.maxspan.ms, q.maxspan.value, q.maxspan.unit);
+    if (!timespan) {
+      out.push(unsupported("SIGMA308", `maxspan ${q.maxspan.value}ms is below Sigma's one-second timespan resolution`, q.maxspan.span, { target: TARGET }));
+      ok = false;
+    }
+  } else {
+    timespan = lookback(rule.schedule.from);
+    if (timespan) out.push(warning("SIGMA314", `the sequence has no maxspan; the Sigma timespan is the rule's look-back window (${rule.schedule.from})`, q.span, { target: TARGET }));
+    else {
+      out.push(unsupported("SIGMA307", "the sequence has no maxspan and the rule's look-back window is not a plain `now-N<unit>`, so no Sigma timespan can be given", q.span, { target: TARGET }));
+      ok = false;
+    }
+  }
+  const built: BuiltQuery[] = [];
+  q.terms.forEach((t) => {
+    const b = buildQuery(t.query, input, out);
+    if (b) built.push(b);
+    else ok = false;
+  });
+  if (!ok || built.length !== q.terms.length) return null;
+
+  // Join keys per position, mapped in each term's data source.
+  const width = q.by.length + Math.max(0, ...q.terms.map((t) => t.by.length));
+  const keyNames: (string | null)[][] = q.terms.map((t, i) => {
+    const keys = [...q.by, ...t.by];
+    return keys.map((k) => {
+      if (k.kind !== "field") {
+        out.push(unsupported("SIGMA320", "a computed join key has no Sigma correlation counterpart (group-by takes field names)", k.span, { target: TARGET }));
+        return null;
+      }
+      return mapKey(k.path, k.span, (built[i] as BuiltQuery).ctx, out);
+    });
+  });
+  if (keyNames.some((ks) => ks.length !== width || ks.some((k) => k === null))) {
+    if (!keyNames.some((ks) => ks.some((k) => k === null))) out.push(unsupported("SIGMA321", "the sequence terms have different numbers of join keys", q.span, { target: TARGET }));
+    return null;
+  }
+
+  const base = slug(doc.name);
+  const names = q.terms.map((_, i) => (multi ? `${base}_step${i + 1}` : base));
+  const groupBy: string[] = [];
+  const aliases: Record<string, Record<string, string>> = {};
+  for (let p = 0; p < width; p++) {
+    const fields = keyNames.map((ks) => ks[p] as string);
+    const first = fields[0] as string;
+    if (fields.every((f) => f === first)) {
+      if (!groupBy.includes(first)) groupBy.push(first);
+      continue;
+    }
+    const ecs = [...q.by, ...(q.terms[0]?.by ?? [])][p];
+    let alias = slug(ecs && ecs.kind === "field" ? ecs.path : `key${p + 1}`);
+    while (groupBy.includes(alias)) alias += "_key";
+    groupBy.push(alias);
+    const a: Record<string, string> = {};
+    names.forEach((n, i) => (a[n] = fields[i] as string));
+    aliases[alias] = a;
+  }
+  const title = String(parts.head["title"]);
+  const docs = built.map((b, i) => baseRule(parts, doc, b, names[i] as string, multi ? `${title} (step ${i + 1} of ${built.length})` : `${title} (event)`, i));
+  const single = q.terms[0];
+  const correlation: Record<string, unknown> = multi
+    ? { type: "temporal_ordered", rules: names, "group-by": groupBy, timespan }
+    : { type: "event_count", rules: names, "group-by": groupBy, timespan, condition: { gte: single?.runs ?? 1 } };
+  if (Object.keys(aliases).length > 0) correlation["aliases"] = aliases;
+  return [correlationRule(parts, correlation), ...docs];
+}
+
+function convertThreshold(input: ConvertInput, built: BuiltQuery, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+  const { rule, document: doc } = input;
+  const det = rule.detection;
+  if (det.kind !== "threshold") return null;
+  const timespan = lookback(rule.schedule.from);
+  if (!timespan) {
+    out.push(unsupported("SIGMA307", `the look-back window \`${rule.schedule.from}\` is not a plain \`now-N<unit>\`, so no Sigma timespan can be given`, det.span, { target: TARGET }));
+    return null;
+  }
+  out.push(warning("SIGMA310", `Elastic counts over each run's look-back window (${rule.schedule.from}); the Sigma timespan ${timespan} is a sliding window`, det.span, { target: TARGET }));
+  const groupBy: string[] = [];
+  for (const f of det.fields) {
+    const n = mapKey(f, det.span, built.ctx, out);
+    if (n === null) return null;
+    if (!groupBy.includes(n)) groupBy.push(n);
+  }
+  const name = slug(doc.name);
+  const base = baseRule(parts, doc, built, name, `${String(parts.head["title"])} (event)`, 0);
+  let correlation: Record<string, unknown>;
+  if (det.cardinality.length > 1) {
+    out.push(unsupported("SIGMA311", "a threshold on the cardinality of several fields has no Sigma correlation counterpart", det.span, { target: TARGET }));
+    return null;
+  }
+  const card = det.cardinality[0];
+  if (card) {
+    const field = mapKey(card.field, det.span, built.ctx, out);
+    if (field === null) return null;
+    if (det.value > card.value) out.push(warning("SIGMA311", `a value_count correlation counts distinct values only; Elastic's additional condition of at least ${det.value} events is left out`, det.span, { target: TARGET }));
+    correlation = { type: "value_count", rules: [name], "group-by": groupBy, timespan, condition: { field, gte: card.value } };
+  } else {
+    correlation = { type: "event_count", rules: [name], "group-by": groupBy, timespan, condition: { gte: det.value } };
+  }
+  return [correlationRule(parts, correlation), base];
+}
 
 export const sigma = {
   id: "sigma",
   title: "Sigma",
   extension: ".yml",
-  profiles: [
-    { name: "default", description: "Sigma taxonomy field names (SigmaHQ)", mapping: "fields/default.yaml" },
-  ],
+  profiles: [{ name: "default", description: "Sigma taxonomy field names (SigmaHQ)", mapping: "fields/default.yaml" }],
   defaultProfile: "default",
-  capabilities: { sequences: "no", regex: false, cidr: false, caseSensitiveMatch: false, oneCharWildcard: false, threshold: false, newTerms: false, threatMatch: false },
+  capabilities: {
+    sequences: "partial",
+    regex: true,
+    cidr: true,
+    caseSensitiveMatch: true,
+    oneCharWildcard: true,
+    threshold: true,
+    newTerms: false,
+    threatMatch: false,
+  },
   convert(input: ConvertInput): ConvertResult {
-    return { text: null, diagnostics: [unsupported("SIGMA000", "the Sigma target is not implemented yet", input.rule.query.span, { target: "sigma" })] };
+    const { rule, document: doc } = input;
+    const out: Diagnostic[] = [];
+    const parts = ruleHeader(doc, out);
+    let documents: Record<string, unknown>[] | null = null;
+
+    switch (rule.detection.kind) {
+      case "new_terms":
+        out.push(unsupported("SIGMA301", "new_terms rules (alert on a value not seen in the history window) have no Sigma counterpart", rule.detection.span, { target: TARGET }));
+        return { text: null, diagnostics: out };
+      case "threat_match":
+        out.push(unsupported("SIGMA302", "indicator-match rules (a join with threat-intelligence indices) have no Sigma counterpart", rule.detection.span, { target: TARGET }));
+        return { text: null, diagnostics: out };
+      case "plain":
+      case "threshold":
+        break;
+    }
+    for (const p of rule.pipes) out.push(warning("SIGMA309", `\`| ${p.kind} ${p.count}\` limits how many results the query returns; Sigma has no counterpart and the pipe is left out`, p.span, { target: TARGET }));
+    if (rule.suppression) out.push(info("SIGMA313", "alert suppression changes how many alerts are raised, not what matches; Sigma has no counterpart and it is left out", rule.suppression.span, { target: TARGET }));
+
+    const q = rule.query;
+    switch (q.kind) {
+      case "event": {
+        const built = buildQuery(q, input, out);
+        if (!built) break;
+        documents = rule.detection.kind === "threshold" ? convertThreshold(input, built, parts, out) : [plainRule(parts, built)];
+        break;
+      }
+      case "sequence":
+        if (rule.detection.kind === "threshold") {
+          out.push(unsupported("SIGMA303", "a threshold over an EQL sequence has no Sigma counterpart", rule.detection.span, { target: TARGET }));
+          break;
+        }
+        documents = convertSequence(q, input, parts, out);
+        break;
+      case "sample":
+        out.push(unsupported("SIGMA303", "`sample` (unordered co-occurrence per key) has no Sigma counterpart with the same semantics", q.span, { target: TARGET }));
+        break;
+    }
+    if (!documents || hasErrors(out)) return { text: null, diagnostics: out };
+    return { text: dumpSigma(documents), diagnostics: out };
   },
 } satisfies TargetDefinition;
+
+export type { MappingSpec };

@@ -1,0 +1,236 @@
+/**
+ * IR leaf conditions -> Sigma detection items (`Field|modifier: values`).
+ *
+ * One leaf becomes one item, or several items that are OR-ed (a value list
+ * whose values need different modifiers). A construct Sigma cannot express
+ * exactly becomes an `unsupported` diagnostic at the node's span; this module
+ * is used both by the capability check (diagnostics only) and by the builder
+ * (which only runs on checked input).
+ */
+import type { Call, Condition, MatchValue, Pattern, RegexMatch, Span, Value } from "../../src/ir/nodes.js";
+import { assertNever } from "../../src/ir/nodes.js";
+import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
+import { escapeParts, hasCase, isCanonicalInteger, literalText, type Shape, type SigmaScalar, shapeOf, translateLuceneRegex } from "./values.js";
+
+export const TARGET = "sigma";
+
+/** One Sigma detection item. `field` null is a keyword (free-text) item. */
+export interface Item {
+  readonly field: string | null;
+  readonly modifiers: readonly string[];
+  readonly values: readonly SigmaScalar[];
+}
+
+export function itemKey(item: Item): string {
+  return [item.field ?? "", ...item.modifiers].join("|");
+}
+
+/** The leaves the builder turns into items. */
+export type Leaf = Exclude<Condition, { kind: "and" | "or" | "not" }>;
+
+export function isLeaf(c: Condition): c is Leaf {
+  return c.kind !== "and" && c.kind !== "or" && c.kind !== "not";
+}
+
+export interface LeafResult {
+  /** OR-ed items; empty when the leaf is unsupported. */
+  readonly items: readonly Item[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const no = (code: string, message: string, span: Span): LeafResult => ({ items: [], diagnostics: [unsupported(`SIGMA${code}`, message, span, { target: TARGET })] });
+
+function fieldName(v: Value, span: Span): { name: string } | { error: LeafResult } {
+  if (v.kind !== "field") return { error: no("201", `Sigma matches fields against constants; this compares a computed value (${v.kind})`, span) };
+  if (v.wildcard) return { error: no("202", `the field pattern \`${v.path}\` (a condition on any matching field) has no Sigma counterpart`, v.span) };
+  return { name: v.path };
+}
+
+const SHAPE_MODIFIER: Readonly<Record<Shape, string | null>> = {
+  exact: null,
+  wildcard: null,
+  contains: "contains",
+  startswith: "startswith",
+  endswith: "endswith",
+};
+
+/** Groups match values by the modifier they need; each group becomes one item. */
+function matchItems(field: string | null, values: readonly MatchValue[], caseSensitive: boolean): Item[] {
+  const groups = new Map<string, { mod: string | null; cased: boolean; values: SigmaScalar[] }>();
+  const add = (mod: string | null, cased: boolean, v: SigmaScalar) => {
+    const key = `${mod ?? ""}|${cased}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { mod, cased, values: [] }));
+    if (!g.values.some((x) => x === v)) g.values.push(v);
+  };
+  for (const v of values) {
+    switch (v.kind) {
+      case "number":
+        add(null, false, v.integer && isCanonicalInteger(v.raw) ? v.value : v.raw);
+        break;
+      case "boolean":
+        add(null, false, v.value);
+        break;
+      case "pattern": {
+        const s = shapeOf(v.parts);
+        const text = escapeParts(s.parts);
+        const cased = caseSensitive && hasCase(literalText(s.parts));
+        const mod = SHAPE_MODIFIER[s.shape];
+        if (mod === null && s.shape === "exact" && !cased && isCanonicalInteger(text)) add(null, false, Number(text));
+        else add(mod, cased, text);
+        break;
+      }
+      default:
+        assertNever(v, "match value");
+    }
+  }
+  return [...groups.values()].map((g) => ({
+    field,
+    modifiers: [...(g.mod ? [g.mod] : []), ...(g.cased ? ["cased"] : [])],
+    values: g.values,
+  }));
+}
+
+function regexItems(c: RegexMatch, field: string): LeafResult {
+  const values: string[] = [];
+  let dotAll = false;
+  for (const p of c.patterns) {
+    const r = translateLuceneRegex(p.source);
+    if (!r.ok) return no("206", r.reason, p.span);
+    dotAll ||= r.dotAll;
+    if (!values.includes(r.source)) values.push(r.source);
+  }
+  const modifiers = ["re", ...(c.caseSensitive ? [] : ["i"]), ...(dotAll ? ["s"] : [])];
+  return { items: [{ field, modifiers, values }], diagnostics: [] };
+}
+
+const COMPARE_MODIFIER = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte" } as const;
+const FLIP = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" } as const;
+
+function stringArg(v: Value | undefined): string | null {
+  return v?.kind === "string" ? v.value : null;
+}
+
+function callItems(call: Call, span: Span): LeafResult {
+  switch (call.name) {
+    case "startsWith":
+    case "endsWith":
+    case "stringContains": {
+      const [subject, sub] = call.args;
+      if (!subject) return no("205", `\`${call.name}\` needs two arguments`, span);
+      const f = fieldName(subject, call.span);
+      if ("error" in f) return f.error;
+      const text = stringArg(sub);
+      if (text === null) return no("205", `\`${call.name}\` with a non-constant second argument has no Sigma counterpart`, call.span);
+      if (call.name === "stringContains" && text === "") return no("209", "`stringContains(x, \"\")` is false in EQL, but an empty Sigma `contains` matches every value", call.span);
+      const mod = call.name === "startsWith" ? "startswith" : call.name === "endsWith" ? "endswith" : "contains";
+      const cased = !call.caseInsensitive && hasCase(text);
+      return { items: [{ field: f.name, modifiers: [mod, ...(cased ? ["cased"] : [])], values: [escapeParts(text === "" ? [] : [{ kind: "text", value: text }])] }], diagnostics: [] };
+    }
+    case "cidrMatch": {
+      const [subject, ...blocks] = call.args;
+      if (!subject) return no("205", "`cidrMatch` needs an address argument", span);
+      const f = fieldName(subject, call.span);
+      if ("error" in f) return f.error;
+      const values: string[] = [];
+      for (const b of blocks) {
+        const s = stringArg(b);
+        if (s === null) return no("205", "`cidrMatch` with a non-constant block has no Sigma counterpart", b.span);
+        if (!values.includes(s)) values.push(s);
+      }
+      if (values.length === 0) return no("205", "`cidrMatch` without address blocks", call.span);
+      return { items: [{ field: f.name, modifiers: ["cidr"], values }], diagnostics: [] };
+    }
+    case "add":
+    case "between":
+    case "concat":
+    case "divide":
+    case "indexOf":
+    case "length":
+    case "modulo":
+    case "multiply":
+    case "number":
+    case "string":
+    case "substring":
+    case "subtract":
+      return no("205", `the EQL function \`${call.name}\` has no Sigma counterpart`, call.span);
+    default:
+      return assertNever(call.name, "function");
+  }
+}
+
+/** Translates one leaf into OR-ed items, or an unsupported diagnostic. */
+export function leafItems(c: Leaf): LeafResult {
+  switch (c.kind) {
+    case "match": {
+      const f = fieldName(c.subject, c.span);
+      if ("error" in f) return f.error;
+      return { items: matchItems(f.name, c.values, c.caseSensitive), diagnostics: [] };
+    }
+    case "regex-match": {
+      const f = fieldName(c.subject, c.span);
+      if ("error" in f) return f.error;
+      return regexItems(c, f.name);
+    }
+    case "exists": {
+      const f = fieldName(c.subject, c.span);
+      if ("error" in f) return f.error;
+      return { items: [{ field: f.name, modifiers: ["exists"], values: [true] }], diagnostics: [] };
+    }
+    case "compare": {
+      let { left, right } = c;
+      let op = c.op;
+      if (left.kind !== "field" && right.kind === "field") {
+        [left, right] = [right, left];
+        op = FLIP[op];
+      }
+      if (left.kind !== "field") return no("204", "a comparison between computed values has no Sigma counterpart", c.span);
+      const f = fieldName(left, c.span);
+      if ("error" in f) return f.error;
+      if (right.kind === "negate" && right.operand.kind === "number") right = { ...right.operand, value: -right.operand.value, raw: `-${right.operand.raw}` };
+      if (right.kind === "datemath") return no("210", `the date-math bound \`${right.expr}\` has no Sigma counterpart`, right.span);
+      if (right.kind !== "number") return no("203", `Sigma's \`${COMPARE_MODIFIER[op]}\` modifier compares numbers only; this compares with a ${right.kind}`, c.span);
+      return { items: [{ field: f.name, modifiers: [COMPARE_MODIFIER[op]], values: [right.value] }], diagnostics: [] };
+    }
+    case "test": {
+      const v = c.value;
+      if (v.kind === "field") {
+        const f = fieldName(v, c.span);
+        if ("error" in f) return f.error;
+        return { items: [{ field: f.name, modifiers: [], values: [true] }], diagnostics: [] };
+      }
+      if (v.kind === "call") return callItems(v, c.span);
+      return no("205", `a constant or computed condition (${v.kind}) has no Sigma counterpart`, c.span);
+    }
+    case "fulltext": {
+      if (c.caseSensitive) return no("208", "case-sensitive free-text search has no Sigma counterpart", c.span);
+      const r = matchItems(null, [c.value], false);
+      return {
+        items: r,
+        diagnostics: [warning("SIGMA312", "free-text search becomes a Sigma keyword; how keywords match (which fields, whole words or substrings) depends on the Sigma backend", c.span, { target: TARGET })],
+      };
+    }
+    case "nested":
+      return no("207", `the nested-field query \`${c.path}:{...}\` has no Sigma counterpart`, c.span);
+    default:
+      return assertNever(c, "condition");
+  }
+}
+
+/** Capability check: every leaf's diagnostics, before anything is built. */
+export function checkCondition(c: Condition): Diagnostic[] {
+  switch (c.kind) {
+    case "and":
+    case "or":
+      return c.operands.flatMap(checkCondition);
+    case "not":
+      return checkCondition(c.operand);
+    default:
+      return [...leafItems(c).diagnostics];
+  }
+}
+
+/** A pattern's text for names and messages. */
+export function patternText(p: Pattern): string {
+  return literalText(p.parts);
+}
