@@ -1,0 +1,70 @@
+/** Test helpers for the EQL frontend. */
+import { expect } from "vitest";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseEql, type EqlParse } from "../../src/frontend/eql/index.js";
+import { standaloneSource } from "../../src/frontend/source.js";
+import type { Diagnostic } from "../../src/diagnostics/index.js";
+import type { Condition, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
+
+/** Deep copy without any `span` keys, for comparing IR modulo positions. */
+export function stripSpans<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(stripSpans) as T;
+  if (x !== null && typeof x === "object") {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) if (k !== "span") o[k] = stripSpans(v);
+    return o as T;
+  }
+  return x;
+}
+
+/** Parses a standalone query; fails the test on any error. */
+export function parseOk(q: string): EqlParse {
+  const r = parseEql(standaloneSource(q));
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || !r.value) throw new Error(`expected ${q} to parse, got:\n${errors.map((d) => `${d.code} ${d.message}`).join("\n")}`);
+  return r.value;
+}
+
+/** The condition of `process where <cond>`, spans stripped. */
+export function cond(c: string): unknown {
+  const v = parseOk(`process where ${c}`);
+  if (v.query.kind !== "event") throw new Error("not an event query");
+  return stripSpans(v.query.condition);
+}
+
+/** Diagnostics of a query that must fail. */
+export function parseErrors(q: string): readonly Diagnostic[] {
+  const r = parseEql(standaloneSource(q));
+  expect(r.value).toBeNull();
+  expect(r.diagnostics.some((d) => d.severity === "error")).toBe(true);
+  return r.diagnostics;
+}
+
+// IR builders without spans (the shapes tests expect).
+export const field = (path: string, optional = false) => ({ kind: "field", path, optional, wildcard: false });
+export const str = (value: string) => ({ kind: "string", value });
+export const num = (value: number, raw = String(value), integer = Number.isInteger(value)) => ({ kind: "number", value, raw, integer });
+export const bool = (value: boolean) => ({ kind: "boolean", value });
+export const text = (value: string): PatternPart => ({ kind: "text", value });
+export const ANY: PatternPart = { kind: "any" };
+export const ONE: PatternPart = { kind: "one" };
+export const pat = (...parts: PatternPart[]) => ({ kind: "pattern", parts }) as unknown as Omit<Pattern, "span">;
+export const match = (subject: unknown, values: unknown[], caseSensitive: boolean, operator: string) => ({ kind: "match", subject, values, caseSensitive, operator });
+export const not = (operand: unknown) => ({ kind: "not", operand });
+export const and = (...operands: unknown[]) => ({ kind: "and", operands });
+export const or = (...operands: unknown[]) => ({ kind: "or", operands });
+export const test_ = (value: unknown) => ({ kind: "test", value });
+export const call = (name: string, args: unknown[], caseInsensitive = false) => ({ kind: "call", name, args, caseInsensitive });
+export const exists = (subject: unknown) => ({ kind: "exists", subject });
+export type { Condition, MatchValue, Value };
+
+/** The corpus, if this machine has it (tests that need it are skipped otherwise). */
+export function corpusDir(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const c of [resolve(here, "../../../shared/corpus/elastic-detection-rules"), "/work/shared/corpus/elastic-detection-rules"]) {
+    if (existsSync(c)) return c;
+  }
+  return null;
+}
