@@ -65,6 +65,8 @@ describe("what Elasticsearch rejects", () => {
     expect(codes('process where "a"')).toEqual(["EQL015"]);
     expect(codes("process where (x == 1) + 2 > 3")).toEqual(["EQL016"]);
     expect(codes("process where a < b < 3")).toEqual(["EQL028"]);
+    // a predicate binds to the primary before a unary minus (as in ES): -(x in (...)) is not a value
+    expect(codes("process where -x in (1, 2)")).toEqual(["EQL016"]);
   });
   it("warns (without failing) on `by` after `with maxspan`", () => {
     const r = parseEql({ text: "sequence with maxspan=1m by k [a where true] [b where true]", toFile: (i) => i });

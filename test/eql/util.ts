@@ -1,6 +1,6 @@
 /** Test helpers for the EQL frontend. */
 import { expect } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEql, type EqlParse } from "../../src/frontend/eql/index.js";
@@ -68,3 +68,19 @@ export function corpusDir(): string | null {
   }
   return null;
 }
+
+/** Entries of test/fixtures/eql-identity.txt (format described at its top). */
+export function readIdentityFixtures(): string[] {
+  const text = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/eql-identity.txt"), "utf8");
+  return text
+    .split(/\n[ \t]*\n/)
+    .map((e) =>
+      e
+        .split("\n")
+        .filter((l) => !l.startsWith("#"))
+        .join("\n")
+        .trim(),
+    )
+    .filter((e) => e.length > 0);
+}
+
