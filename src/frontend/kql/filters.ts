@@ -307,6 +307,11 @@ export function foldKibanaFilters(filters: readonly KibanaFilter[]): Result<Cond
       failed = true;
       continue;
     }
+    if (meta["type"] === "combined" && f.raw["query"] === undefined) {
+      bad(ctx, "combined filters (`meta.type = \"combined\"`) are not supported");
+      failed = true;
+      continue;
+    }
     const c = dsl(ctx, filterDsl(f.raw), 0);
     if (!c) {
       failed = true;

@@ -124,21 +124,44 @@ class KqlParser {
     return t.length === word.length && t.toLowerCase() === word ? at + word.length : -1;
   }
 
-  /** Space+ `word` Space+ at `at` (rules Or / And); position after, or -1. */
-  private binaryKeyword(at: number, word: "or" | "and"): number {
+  /**
+   * Space+ `word` Space+ at `at` (rules Or / And); position after, or -1.
+   * With `record`, a failure is recorded where it happened (as a PEG parser
+   * reports its furthest failure); lookaheads inside literals do not record.
+   */
+  private binaryKeyword(at: number, word: "or" | "and", record = false): number {
     let p = at;
-    if (!isKqlSpace(this.text[p])) return -1;
+    if (!isKqlSpace(this.text[p])) {
+      if (record) this.expect(p, "whitespace");
+      return -1;
+    }
     while (isKqlSpace(this.text[p])) p++;
-    p = this.word(p, word);
-    if (p < 0 || !isKqlSpace(this.text[p])) return -1;
+    const w = this.word(p, word);
+    if (w < 0) {
+      if (record) this.expect(p, `"${word}"`);
+      return -1;
+    }
+    if (!isKqlSpace(this.text[w])) {
+      if (record) this.expect(w, "whitespace");
+      return -1;
+    }
+    p = w;
     while (isKqlSpace(this.text[p])) p++;
     return p;
   }
 
   /** `not` Space+ at `at` (rule Not); position after, or -1. */
-  private notKeyword(at: number): number {
-    let p = this.word(at, "not");
-    if (p < 0 || !isKqlSpace(this.text[p])) return -1;
+  private notKeyword(at: number, record = false): number {
+    const p0 = this.word(at, "not");
+    if (p0 < 0) {
+      if (record) this.expect(at, '"not"');
+      return -1;
+    }
+    if (!isKqlSpace(this.text[p0])) {
+      if (record) this.expect(p0, "whitespace");
+      return -1;
+    }
+    let p = p0;
     while (isKqlSpace(this.text[p])) p++;
     return p;
   }
@@ -196,7 +219,7 @@ class KqlParser {
       p++;
     }
     if (p >= t.length) {
-      this.expect(p, '"');
+      this.expect(p, '"\\""');
       return null;
     }
     this.pos = p + 1;
@@ -296,11 +319,8 @@ class KqlParser {
     const ops: Condition[] = [first];
     for (;;) {
       const save = this.pos;
-      const p = this.binaryKeyword(this.pos, "or");
-      if (p < 0) {
-        this.expect(this.pos, '"or"');
-        break;
-      }
+      const p = this.binaryKeyword(this.pos, "or", true);
+      if (p < 0) break;
       this.pos = p;
       const q = this.andQuery(nested);
       if (q === null) {
@@ -319,11 +339,8 @@ class KqlParser {
     const ops: Condition[] = [first];
     for (;;) {
       const save = this.pos;
-      const p = this.binaryKeyword(this.pos, "and");
-      if (p < 0) {
-        this.expect(this.pos, '"and"');
-        break;
-      }
+      const p = this.binaryKeyword(this.pos, "and", true);
+      if (p < 0) break;
       this.pos = p;
       const q = this.notQuery(nested);
       if (q === null) {
@@ -337,7 +354,7 @@ class KqlParser {
 
   private notQuery(nested: string | null): Condition | null {
     const start = this.pos;
-    const p = this.notKeyword(this.pos);
+    const p = this.notKeyword(this.pos, true);
     if (p >= 0) {
       if (!this.enter()) return null;
       this.pos = p;
@@ -346,8 +363,6 @@ class KqlParser {
       if (q !== null) return { kind: "not", operand: q, span: this.span(start, this.pos) };
       if (this.tooDeep) return null;
       this.pos = start;
-    } else {
-      this.expect(this.pos, '"not"');
     }
     return this.subQuery(nested);
   }
@@ -484,11 +499,8 @@ class KqlParser {
     const items: ListNode[] = [first];
     for (;;) {
       const save = this.pos;
-      const p = this.binaryKeyword(this.pos, "or");
-      if (p < 0) {
-        this.expect(this.pos, '"or"');
-        break;
-      }
+      const p = this.binaryKeyword(this.pos, "or", true);
+      if (p < 0) break;
       this.pos = p;
       const q = this.andList();
       if (q === null) {
@@ -506,11 +518,8 @@ class KqlParser {
     const items: ListNode[] = [first];
     for (;;) {
       const save = this.pos;
-      const p = this.binaryKeyword(this.pos, "and");
-      if (p < 0) {
-        this.expect(this.pos, '"and"');
-        break;
-      }
+      const p = this.binaryKeyword(this.pos, "and", true);
+      if (p < 0) break;
       this.pos = p;
       const q = this.notList();
       if (q === null) {
@@ -524,7 +533,7 @@ class KqlParser {
 
   private notList(): ListNode | null {
     const start = this.pos;
-    const p = this.notKeyword(this.pos);
+    const p = this.notKeyword(this.pos, true);
     if (p >= 0) {
       if (!this.enter()) return null;
       this.pos = p;
@@ -533,8 +542,6 @@ class KqlParser {
       if (item !== null) return { k: "not", item, start, end: this.pos };
       if (this.tooDeep) return null;
       this.pos = start;
-    } else {
-      this.expect(this.pos, '"not"');
     }
     return this.listOfValues();
   }
