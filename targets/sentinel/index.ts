@@ -1,21 +1,62 @@
 /**
- * Microsoft Sentinel KQL target (placeholder until the target lands: every rule is reported
- * as unsupported, honestly).
+ * Microsoft Sentinel KQL target.
+ *
+ * Profiles: `asim` reads Microsoft's normalized ASIM parser functions
+ * (imProcessCreate, imFileEvent, ...) with ASIM column names; `mde` reads the
+ * Defender XDR advanced-hunting tables (DeviceProcessEvents, ...). Which table
+ * or function a query reads, its computed columns, connectors and entity
+ * columns are mapping data (fields/<profile>.yaml, `emit`).
+ *
+ * Per rule: the `.kql` query (convert). Deploy format: one Sentinel scheduled
+ * analytics rule `<outputStem>.yaml` per converted rule (bundle), in the
+ * Azure-Sentinel repository's format.
  */
-import { unsupported } from "../../src/diagnostics/index.js";
-import type { ConvertInput, ConvertResult, TargetDefinition } from "../../src/target.js";
+import { type Diagnostic, hasErrors, info } from "../../src/diagnostics/index.js";
+import type { ConvertInput, ConvertResult, OutputFile, TargetDefinition } from "../../src/target.js";
+import { buildQuery } from "./query.js";
+import { type AnalyticsRule, buildAnalyticsRule, dumpAnalyticsRule } from "./rule-yaml.js";
+
+const T = { target: "sentinel" } as const;
+
+function convert(input: ConvertInput): ConvertResult {
+  const { rule, document, mapping, profile } = input;
+  const diagnostics: Diagnostic[] = [];
+  const built = buildQuery(rule, document, mapping, profile, diagnostics);
+  if (!built || hasErrors(diagnostics)) return { text: null, diagnostics };
+  if (rule.suppression)
+    diagnostics.push(info("SENTINEL301", "alert_suppression (grouping alerts per field for a duration) is not carried into the analytics rule", rule.suppression.span, T));
+  const analytics = buildAnalyticsRule(rule, document, profile, built, built.text, diagnostics);
+  return { text: built.text + "\n", diagnostics, bundleEntry: analytics };
+}
+
+function bundle(entries: readonly { readonly outputStem: string; readonly entry: unknown }[]): readonly OutputFile[] {
+  const files: OutputFile[] = [];
+  for (const e of entries) {
+    if (e.entry === null || e.entry === undefined) continue;
+    files.push({ path: `${e.outputStem}.yaml`, content: dumpAnalyticsRule(e.entry as AnalyticsRule) });
+  }
+  return files;
+}
 
 export const sentinel = {
   id: "sentinel",
   title: "Microsoft Sentinel KQL",
   extension: ".kql",
   profiles: [
-    { name: "asim", description: "ASIM normalized parser functions", mapping: "fields/asim.yaml" },
-    { name: "mde", description: "Microsoft Defender XDR advanced hunting tables", mapping: "fields/mde.yaml" },
+    { name: "asim", description: "ASIM normalized parser functions (imProcessCreate, imFileEvent, ...) with ASIM columns", mapping: "fields/asim.yaml" },
+    { name: "mde", description: "Microsoft Defender XDR advanced hunting tables (DeviceProcessEvents, ...)", mapping: "fields/mde.yaml" },
   ],
   defaultProfile: "asim",
-  capabilities: { sequences: "no", regex: false, cidr: false, caseSensitiveMatch: false, oneCharWildcard: false, threshold: false, newTerms: false, threatMatch: false },
-  convert(input: ConvertInput): ConvertResult {
-    return { text: null, diagnostics: [unsupported("SENTINEL000", "the Microsoft Sentinel KQL target is not implemented yet", input.rule.query.span, { target: "sentinel" })] };
+  capabilities: {
+    sequences: "partial",
+    regex: true,
+    cidr: true,
+    caseSensitiveMatch: true,
+    oneCharWildcard: true,
+    threshold: true,
+    newTerms: true,
+    threatMatch: false,
   },
+  convert,
+  bundle,
 } satisfies TargetDefinition;

@@ -1,0 +1,104 @@
+/**
+ * The `emit` block of a Sentinel mapping source: what a data source reads
+ * from and what its rules deploy with. Validated here (the mapping loader
+ * treats `emit` as opaque).
+ *
+ *   emit:
+ *     table: DeviceProcessEvents            # a table, or
+ *     function: imProcessCreate             # an ASIM parser function (called with `params`)
+ *     params: { eventtype: "'Execute'" }    # optional: parser parameters, KQL literal text
+ *     filter: 'ActionType == "DnsQueryResponse"'  # optional: a KQL predicate every event of this source meets
+ *     extend: { EcsEventType: '"start"' }   # optional: computed columns, KQL expressions over the source's columns
+ *     connectors: [{ connectorId: MicrosoftThreatProtection, dataTypes: [DeviceProcessEvents] }]
+ *     entities: { Host: { HostName: DeviceName }, ... }  # Sentinel entity mappings (identifier: column)
+ */
+import type { Span } from "../../src/ir/nodes.js";
+import { type Diagnostic, error } from "../../src/diagnostics/index.js";
+import type { SourceSpec } from "../../src/mapping/index.js";
+
+export interface Connector {
+  readonly connectorId: string;
+  readonly dataTypes: readonly string[];
+}
+
+export interface SentinelEmit {
+  readonly sourceId: string;
+  /** The table or function name. */
+  readonly name: string;
+  readonly isFunction: boolean;
+  readonly params: Readonly<Record<string, string>>;
+  /** A predicate that selects this source's events inside the table (KQL text), or null. */
+  readonly filter: string | null;
+  readonly extend: Readonly<Record<string, string>>;
+  readonly connectors: readonly Connector[];
+  readonly entities: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+const KEYS = ["table", "function", "params", "filter", "extend", "connectors", "entities"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function stringRecord(v: unknown): Record<string, string> | null {
+  if (v === undefined) return {};
+  if (!isRecord(v)) return null;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== "string") return null;
+    out[k] = x;
+  }
+  return out;
+}
+
+/** Validates a source's `emit`; every problem is an error diagnostic (code SENTINEL002) at `span`. */
+export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit | null; diagnostics: Diagnostic[] } {
+  const e = source.emit;
+  const problems: string[] = [];
+  for (const k of Object.keys(e)) if (!KEYS.includes(k)) problems.push(`unknown key \`${k}\` (expected ${KEYS.join(", ")})`);
+  const table = e["table"];
+  const fn = e["function"];
+  if ((typeof table === "string") === (typeof fn === "string")) problems.push("exactly one of `table` or `function` must be a name");
+  const params = stringRecord(e["params"]);
+  if (!params) problems.push("`params` must map parameter names to KQL literal text");
+  const filter = e["filter"] ?? null;
+  if (filter !== null && typeof filter !== "string") problems.push("`filter` must be a KQL predicate (a string)");
+  const extend = stringRecord(e["extend"]);
+  if (!extend) problems.push("`extend` must map column names to KQL expressions");
+  const connectors: Connector[] = [];
+  const rawConn = e["connectors"] ?? [];
+  if (!Array.isArray(rawConn)) problems.push("`connectors` must be a list");
+  else
+    for (const c of rawConn) {
+      if (isRecord(c) && typeof c["connectorId"] === "string" && Array.isArray(c["dataTypes"]) && c["dataTypes"].every((x) => typeof x === "string"))
+        connectors.push({ connectorId: c["connectorId"], dataTypes: c["dataTypes"] as string[] });
+      else problems.push("each connector needs `connectorId` (a string) and `dataTypes` (a list of strings)");
+    }
+  const entities: Record<string, Record<string, string>> = {};
+  const rawEnt = e["entities"] ?? {};
+  if (!isRecord(rawEnt)) problems.push("`entities` must map entity types to { identifier: column }");
+  else
+    for (const [k, v] of Object.entries(rawEnt)) {
+      const r = stringRecord(v);
+      if (!r) problems.push(`entity \`${k}\` must map identifiers to column names`);
+      else entities[k] = r;
+    }
+  if (problems.length > 0) {
+    return {
+      emit: null,
+      diagnostics: problems.map((p) => error("SENTINEL002", `invalid \`emit\` in mapping source \`${source.id}\`: ${p}`, span, { target: "sentinel" })),
+    };
+  }
+  return {
+    emit: {
+      sourceId: source.id,
+      name: (typeof table === "string" ? table : fn) as string,
+      isFunction: typeof fn === "string",
+      params: params ?? {},
+      filter: typeof filter === "string" ? filter : null,
+      extend: extend ?? {},
+      connectors,
+      entities,
+    },
+    diagnostics: [],
+  };
+}
