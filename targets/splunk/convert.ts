@@ -1,0 +1,355 @@
+/**
+ * One rule -> one SPL search.
+ *
+ * Per event query: choose the data source (mapping `sources`), map fields,
+ * check what SPL cannot state, split the condition into the `search`/`tstats`
+ * part and the exact `| where` part, then add what the rule type means
+ * (threshold -> `stats count ... | where count >= N`; new_terms -> first-seen
+ * time per value; sequences -> a `stats` per join key over the union of the
+ * terms, which is an approximation and says so).
+ */
+import type { Condition, Duration, EventQuery, FieldRef, Pipe, RuleIR, SequenceTerm, Span, Value } from "../../src/ir/nodes.js";
+import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
+import type { RuleDocument } from "../../src/frontend/rule-document.js";
+import { applyFieldMap, constantOf, factsOf, type MapContext, mapValue, type MappingSpec, selectSource } from "../../src/mapping/index.js";
+import { parseEmit, requiredFields, type SplunkEmit } from "./emit.js";
+import { checkCondition, evalFields, evalValue, type ExprContext, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
+import { isSearchField, quote, relativeTime, spanText } from "./syntax.js";
+
+const T = "splunk";
+const CODE = "SPLUNK";
+
+/** What SPL needs of one event query after mapping. */
+interface EventPlan {
+  readonly emit: SplunkEmit;
+  readonly ctx: MapContext;
+  readonly search: Condition | null;
+  readonly where: Condition | null;
+  readonly whereFields: readonly string[];
+}
+
+export interface SplunkConversion {
+  readonly text: string | null;
+  readonly diagnostics: Diagnostic[];
+  /** The Splunk relative time the search must start at (the rule's `from`, or a new_terms history window). */
+  readonly earliest: string;
+}
+
+function describeFacts(q: EventQuery, rule: RuleIR, doc: RuleDocument): string {
+  const f = factsOf(q, rule, doc);
+  const parts = [
+    `category ${f.category.size > 0 ? [...f.category].join("/") : "(any)"}`,
+    `os ${f.os.size > 0 ? [...f.os].join("/") : "(unknown)"}`,
+  ];
+  if (f.dataset.size > 0) parts.push(`dataset ${[...f.dataset].join("/")}`);
+  return parts.join(", ");
+}
+
+/** Source selection, field mapping, checks and the search/where split for one event query. */
+function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, out: Diagnostic[]): EventPlan | null {
+  // A source with `requires` is only eligible for queries that read one of those fields (e.g. DNS lookups).
+  const read = conditionFields(q.condition);
+  const eligible = mapping.sources.filter((s) => {
+    const r = requiredFields(s);
+    return r === null || r.some((f) => read.has(f));
+  });
+  const source = selectSource({ ...mapping, sources: eligible }, factsOf(q, rule, doc));
+  if (!source) {
+    out.push(unsupported(`${CODE}010`, `no data source in ${mapping.file} matches this query (${describeFacts(q, rule, doc)})`, q.span, { target: T }));
+    return null;
+  }
+  const parsed = parseEmit(source);
+  if ("problems" in parsed) {
+    out.push(error(`${CODE}011`, `bad \`emit\` in source \`${source.id}\` of ${mapping.file}: ${parsed.problems.join("; ")}`, q.span, { target: T }));
+    return null;
+  }
+  const emit = parsed.emit;
+  if (emit.warning) out.push(warning(`${CODE}012`, `data source \`${source.id}\`: ${emit.warning}`, q.span, { target: T }));
+  const ctx: MapContext = { spec: mapping, source, target: T, code: CODE };
+  const mapped = applyFieldMap(q.condition, ctx);
+  out.push(...mapped.diagnostics);
+  const exprCtx: ExprContext = { rawSearch: emit.kind === "search" };
+  const condition = mapped.condition;
+  if (constantOf(condition) === false) {
+    out.push(unsupported(`${CODE}022`, `the query can never match on data source \`${source.id}\` (its conditions contradict what the source guarantees)`, q.span, { target: T }));
+    return null;
+  }
+  checkCondition(condition, exprCtx, out);
+  if (hasErrors(out)) return null;
+  const split = splitCondition(condition, exprCtx);
+  if (split.where && hasFullText(split.where)) {
+    out.push(unsupported(`${CODE}024`, "free text combined with conditions only `| where` can state has no SPL counterpart", q.span, { target: T }));
+    return null;
+  }
+  const whereFields = split.where ? [...evalFields(split.where)] : [];
+  if (emit.kind === "tstats") {
+    for (const f of whereFields) {
+      if (!isSearchField(f)) {
+        out.push(unsupported(`${CODE}028`, `field \`${f}\` cannot be grouped by in tstats`, q.span, { target: T }));
+        return null;
+      }
+    }
+    if (split.where && hasNegatedField(split.where)) {
+      out.push(warning(`${CODE}013`, `approximation: tstats leaves out events whose grouped fields (${whereFields.join(", ")}) are missing, so the negated conditions checked in \`| where\` cannot match an event that lacks the field`, q.span, { target: T }));
+    }
+  }
+  return { emit, ctx, search: split.search, where: split.where, whereFields };
+}
+
+/** ECS field paths a condition reads (before mapping). */
+function conditionFields(c: Condition): Set<string> {
+  return evalFields(c);
+}
+
+function hasNegatedField(c: Condition, negated = false): boolean {
+  switch (c.kind) {
+    case "and":
+    case "or":
+      return c.operands.some((o) => hasNegatedField(o, negated));
+    case "not":
+      return hasNegatedField(c.operand, !negated);
+    default:
+      return negated;
+  }
+}
+
+const TSTATS_PREFIX = "| tstats summariesonly=false allow_old_summaries=true count min(_time) as firstTime max(_time) as lastTime";
+
+function uniq(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** The first line(s) of a search for one plan: the tstats command or the raw search, then its `| where`. */
+function headOf(plan: EventPlan, extraBy: readonly string[], timeSpan: string | null, raw: { prefix: string }): string[] {
+  const lines: string[] = [];
+  if (plan.emit.kind === "tstats") {
+    const by = uniq([...plan.emit.by, ...plan.whereFields, ...extraBy]);
+    const where = plan.search ? ` where ${printSearch(plan.search)}` : "";
+    // tstats: `BY <field-list> [span=<timespan>]`, the span after the fields.
+    const byText = [...(timeSpan ? ["_time"] : []), ...by, ...(timeSpan ? [`span=${timeSpan}`] : [])].join(" ");
+    lines.push(`${TSTATS_PREFIX} from datamodel=${plan.emit.datamodel}.${plan.emit.dataset}${where}${byText ? ` by ${byText}` : ""}`);
+  } else {
+    const cond = plan.search ? printSearch(plan.search) : "";
+    const wrapped = plan.search?.kind === "or" ? `(${cond})` : cond;
+    lines.push(`${raw.prefix}${plan.emit.search}${wrapped ? ` ${wrapped}` : ""}`);
+  }
+  if (plan.where) lines.push(`| where ${printEval(plan.where)}`);
+  return lines;
+}
+
+/** Maps a rule-level field name (threshold, new_terms) through the plan's source. */
+function mapDetectionField(name: string, plan: EventPlan, span: Span, out: Diagnostic[]): string | null {
+  const ref: FieldRef = { kind: "field", path: name, optional: false, wildcard: false, span };
+  const before = out.length;
+  const v = mapValue(ref, plan.ctx, out);
+  if (out.slice(before).some((d) => d.severity === "error")) return null;
+  if (v.kind !== "field" || !isSearchField(v.path)) {
+    out.push(unsupported(`${CODE}028`, `field \`${name}\` cannot be grouped by in SPL`, span, { target: T }));
+    return null;
+  }
+  return v.path;
+}
+
+/** Converts a rule; the text is null when any error was reported. */
+export function convertRule(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): SplunkConversion {
+  const out: Diagnostic[] = [];
+  let earliest = relativeTime(rule.schedule.from) ?? "";
+  if (earliest === "") {
+    out.push(warning(`${CODE}061`, `\`from = "${rule.schedule.from}"\` is not date math Splunk can express; the saved search starts at -6m`, doc.keySpans.get("rule.from") ?? rule.query.span, { target: T }));
+    earliest = "-6m";
+  }
+  if (rule.suppression) {
+    out.push(info(`${CODE}070`, "alert suppression is not translated: configure throttling (alert.suppress) on the saved search", rule.suppression.span, { target: T }));
+  }
+  const det = rule.detection;
+  if (det.kind === "threat_match") {
+    out.push(unsupported(`${CODE}003`, "indicator-match (threat_match) rules join events to a threat-intel index, which a single SPL search from this rule cannot state", det.span, { target: T }));
+    return { text: null, diagnostics: out, earliest };
+  }
+
+  let lines: string[] | null = null;
+  let timeField = "_time";
+  const q = rule.query;
+  switch (q.kind) {
+    case "event": {
+      const plan = planEvent(q, rule, doc, mapping, out);
+      if (!plan) break;
+      lines = eventLines(plan, rule, out, (e) => (earliest = e));
+      timeField = plan.emit.kind === "tstats" ? "firstTime" : "_time";
+      break;
+    }
+    case "sequence":
+    case "sample": {
+      if (det.kind !== "plain") {
+        out.push(unsupported(`${CODE}004`, `a ${det.kind} rule over a ${q.kind} has no SPL counterpart`, q.span, { target: T }));
+        break;
+      }
+      lines = sequenceLines(q.kind === "sequence" ? q : { ...q, maxspan: null, until: null }, q.kind === "sample", rule, doc, mapping, out);
+      timeField = "seq_first1";
+      break;
+    }
+  }
+  if (lines && rule.pipes.length > 0) lines.push(...pipeLines(rule.pipes, timeField, out));
+  if (hasErrors(out) || !lines) return { text: null, diagnostics: out, earliest };
+  const text = lines.join("\n");
+  if (text.split("\n").some((l) => l.endsWith("\\"))) {
+    out.push(unsupported(`${CODE}060`, "a line of the search ends with a backslash (a value holds a line break after a backslash), which savedsearches.conf cannot continue", q.span, { target: T }));
+    return { text: null, diagnostics: out, earliest };
+  }
+  return { text: text + "\n", diagnostics: out, earliest };
+}
+
+function eventLines(plan: EventPlan, rule: RuleIR, out: Diagnostic[], setEarliest: (e: string) => void): string[] | null {
+  const det = rule.detection;
+  const tstats = plan.emit.kind === "tstats";
+  switch (det.kind) {
+    case "plain":
+      return headOf(plan, [], null, { prefix: "" });
+    case "threshold": {
+      const fields: string[] = [];
+      for (const f of det.fields) {
+        const m = mapDetectionField(f, plan, det.span, out);
+        if (m) fields.push(m);
+      }
+      const card: { field: string; value: number }[] = [];
+      for (const c of det.cardinality) {
+        const m = mapDetectionField(c.field, plan, det.span, out);
+        if (m) card.push({ field: m, value: c.value });
+      }
+      if (hasErrors(out)) return null;
+      const lines = headOf(plan, [...fields, ...card.map((c) => c.field)], null, { prefix: "" });
+      const aggs = [tstats ? "sum(count) as count" : "count", ...card.map((c, i) => `dc(${c.field}) as cardinality${i + 1}`)];
+      lines.push(`| stats ${aggs.join(" ")}${fields.length > 0 ? ` by ${fields.join(" ")}` : ""}`);
+      const tests = [`count >= ${det.value}`, ...card.map((c, i) => `cardinality${i + 1} >= ${c.value}`)];
+      lines.push(`| where ${tests.join(" AND ")}`);
+      return lines;
+    }
+    case "new_terms": {
+      const fields: string[] = [];
+      for (const f of det.fields) {
+        const m = mapDetectionField(f, plan, det.span, out);
+        if (m) fields.push(m);
+      }
+      const history = relativeTime(det.historyWindowStart);
+      const from = relativeTime(rule.schedule.from);
+      if (history === null || from === null) {
+        out.push(unsupported(`${CODE}005`, `the new_terms history window \`${det.historyWindowStart}\` (or \`from\`) is not date math Splunk can express`, det.span, { target: T }));
+        return null;
+      }
+      if (hasErrors(out)) return null;
+      out.push(
+        warning(
+          `${CODE}006`,
+          `approximation: new_terms becomes "first seen within the rule window": the search runs from ${history} (the history window, set as dispatch.earliest_time) and keeps the value combinations of ${fields.join(", ")} whose earliest event is after ${from}; each combination of values of multi-valued fields is not split out as Elastic does`,
+          det.span,
+          { target: T },
+        ),
+      );
+      setEarliest(history);
+      const lines = headOf(plan, fields, null, { prefix: "" });
+      lines.push(`| stats min(${tstats ? "firstTime" : "_time"}) as firstTime by ${fields.join(" ")}`);
+      lines.push(`| where firstTime >= relative_time(now(), ${quote(from)})`);
+      return lines;
+    }
+    case "threat_match":
+      return null;
+  }
+}
+
+/** One branch per term, each tagged with `seq_term` and normalised join keys `seq_k<i>`, then `stats` per key. */
+function sequenceLines(
+  q: { readonly by: readonly Value[]; readonly maxspan: Duration | null; readonly terms: readonly SequenceTerm[]; readonly until: SequenceTerm | null; readonly span: Span },
+  unordered: boolean,
+  rule: RuleIR,
+  doc: RuleDocument,
+  mapping: MappingSpec,
+  out: Diagnostic[],
+): string[] | null {
+  if (q.until) {
+    out.push(unsupported(`${CODE}041`, "`until` (a sequence-expiring event) has no counterpart in the SPL sequence approximation", q.until.span, { target: T }));
+  }
+  for (const t of q.terms) {
+    if (t.missing) out.push(unsupported(`${CODE}042`, "a missing-event term `![...]` has no counterpart in the SPL sequence approximation", t.span, { target: T }));
+  }
+  if (hasErrors(out)) return null;
+  const span = q.maxspan ? spanText(q.maxspan.ms) : null;
+  const branches: { plan: EventPlan; keys: string[]; keyFields: string[] }[] = [];
+  let keyCount = -1;
+  for (const t of q.terms) {
+    const plan = planEvent(t.query, rule, doc, mapping, out);
+    if (!plan) continue;
+    const keys: string[] = [];
+    const keyFields: string[] = [];
+    for (const k of [...q.by, ...t.by]) {
+      const before = out.length;
+      const v = mapValue(k, plan.ctx, out);
+      checkCondition({ kind: "exists", subject: v, span: k.span }, { rawSearch: plan.emit.kind === "search" }, out);
+      if (out.slice(before).some((d) => d.severity === "error")) continue;
+      keys.push(evalValue(v));
+      for (const f of evalFields({ kind: "exists", subject: v, span: k.span })) keyFields.push(f);
+    }
+    if (keyCount >= 0 && keys.length !== keyCount) out.push(error(`${CODE}043`, "the terms of the sequence have different numbers of join keys", t.span, { target: T }));
+    keyCount = keys.length;
+    if (plan.emit.kind === "tstats" && !keyFields.every(isSearchField)) out.push(unsupported(`${CODE}028`, "a join key field cannot be grouped by in tstats", t.span, { target: T }));
+    branches.push({ plan, keys, keyFields });
+  }
+  if (hasErrors(out)) return null;
+  out.push(
+    warning(
+      `${CODE}040`,
+      unordered
+        ? "approximation: the sample is checked per join key: every term must occur for the same key values, with no limit in time beyond the search window"
+        : `approximation: the sequence is checked per join key${span ? ` within aligned ${span} windows (bin _time), so a sequence crossing a window boundary is missed` : ""}; the terms must occur in order (each term's earliest event before the next term's latest), which is weaker than EQL's one-pending-sequence state machine`,
+      q.span,
+      { target: T },
+    ),
+  );
+
+  const allTstats = branches.every((b) => b.plan.emit.kind === "tstats");
+  const anyTstats = branches.some((b) => b.plan.emit.kind === "tstats");
+  const lines: string[] = [];
+  const texts = branches.map((b, i) => {
+    const n = i + 1;
+    const keyEval = b.keys.map((k, j) => `seq_k${j + 1}=${k}`);
+    const tag = [`seq_term=${n}`, ...(b.plan.emit.kind === "search" ? ["firstTime=_time", "lastTime=_time", "count=1"] : []), ...keyEval].join(", ");
+    const head = headOf(b.plan, b.keyFields, b.plan.emit.kind === "tstats" ? span : null, { prefix: branches.length > 1 && !anyTstats ? "search " : "" });
+    return [...head, `| eval ${tag}`];
+  });
+  if (branches.length === 1) {
+    lines.push(...(texts[0] as string[]));
+  } else if (!anyTstats) {
+    lines.push(`| multisearch ${texts.map((t) => `[${t.join(" ")}]`).join(" ")}`);
+  } else {
+    // tstats is a generating command: the first branch leads, the others are appended.
+    const order = [...texts.keys()].sort((a, b) => Number(branches[b]?.plan.emit.kind === "tstats") - Number(branches[a]?.plan.emit.kind === "tstats"));
+    order.forEach((idx, pos) => {
+      const t = texts[idx] as string[];
+      const b = branches[idx];
+      const body = b?.plan.emit.kind === "search" && pos > 0 ? [`search ${t[0]}`, ...t.slice(1)] : t;
+      if (pos === 0) lines.push(...body);
+      else lines.push(`| append [${body.join(" ")}]`);
+    });
+  }
+  if (span && !allTstats) lines.push(`| bin _time span=${span}`);
+  const aggs: string[] = [];
+  const tests: string[] = [];
+  q.terms.forEach((t, i) => {
+    const n = i + 1;
+    aggs.push(`min(eval(if(seq_term=${n}, firstTime, null()))) as seq_first${n}`, `max(eval(if(seq_term=${n}, lastTime, null()))) as seq_last${n}`, `sum(eval(if(seq_term=${n}, count, 0))) as seq_count${n}`);
+    tests.push(`seq_count${n} >= ${t.runs}`);
+    if (!unordered && i > 0) tests.push(`seq_first${i} <= seq_last${n}`);
+  });
+  const by = [...(span ? ["_time"] : []), ...Array.from({ length: Math.max(keyCount, 0) }, (_, j) => `seq_k${j + 1}`)];
+  lines.push(`| stats ${aggs.join(" ")}${by.length > 0 ? ` by ${by.join(" ")}` : ""}`);
+  lines.push(`| where ${tests.join(" AND ")}`);
+  return lines;
+}
+
+function pipeLines(pipes: readonly Pipe[], timeField: string, out: Diagnostic[]): string[] {
+  const lines: string[] = [];
+  for (const p of pipes) {
+    out.push(warning(`${CODE}050`, `approximation: \`| ${p.kind} ${p.count}\` keeps the ${p.kind === "head" ? "earliest" : "latest"} ${p.count} result(s) by ${timeField}; on grouped (tstats or sequence) results a result is a group, not an event`, p.span, { target: T }));
+    lines.push(`| sort 0 ${p.kind === "head" ? "" : "-"}${timeField}`, `| head ${p.count}`);
+  }
+  return lines;
+}
