@@ -237,7 +237,8 @@ function expr(c: Condition, names: Names): Expr {
     case "and":
       return { text: c.operands.map((o) => paren(expr(o, names), 2)).join(" and "), prec: 2 };
     case "or":
-      return { text: c.operands.map((o) => paren(expr(o, names), 1)).join(" or "), prec: 1 };
+      // and-operands of an or get brackets too: Sigma readers should not need the precedence table
+      return { text: c.operands.map((o) => { const e = expr(o, names); return paren(e, e.prec === 2 ? 3 : 1); }).join(" or "), prec: 1 };
     case "not":
       return { text: `not ${paren(expr(c.operand, names), 3)}`, prec: 3 };
     default:

@@ -1,0 +1,148 @@
+/**
+ * Round trip: IR (after field mapping) -> Sigma YAML -> IR read back, and the
+ * reference evaluator (src/eval) gives the same verdict on generated events
+ * for both conditions.
+ *
+ * Events are generated from the mapped condition: for every field it tests,
+ * values that match a leaf, case variants, near misses, and absence, combined
+ * with a seeded PRNG (deterministic).
+ */
+import type { Condition, PatternPart, RuleIR } from "../../src/ir/nodes.js";
+import { evaluate } from "../../src/eval/evaluate.js";
+import { setField } from "../../src/eval/fields.js";
+import { parseLuceneRegex, sampleRegex } from "../../src/eval/lucene-regex.js";
+import { applyFieldMap, factsOf, type MappingSpec, selectSource } from "../../src/mapping/index.js";
+import type { RuleDocument } from "../../src/frontend/rule-document.js";
+import { loadSigma } from "../../targets/sigma/yaml.js";
+import { readDetection } from "./reader.js";
+import { eventQuery, ruleOf } from "./ir.js";
+
+function instantiate(parts: readonly PatternPart[], fill: string): string {
+  return parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? fill : "q")).join("");
+}
+
+function flipCase(s: string): string {
+  return [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
+}
+
+/** Candidate values per field, collected from the leaves of a condition. */
+export function candidates(c: Condition, out = new Map<string, unknown[]>()): Map<string, unknown[]> {
+  const add = (f: string, ...vs: unknown[]) => {
+    let l = out.get(f);
+    if (!l) out.set(f, (l = []));
+    for (const v of vs) if (!l.some((x) => x === v)) l.push(v);
+  };
+  switch (c.kind) {
+    case "and":
+    case "or":
+      c.operands.forEach((o) => candidates(o, out));
+      break;
+    case "not":
+      candidates(c.operand, out);
+      break;
+    case "match":
+      if (c.subject.kind !== "field") break;
+      for (const v of c.values) {
+        if (v.kind === "number") add(c.subject.path, v.value, v.value + 1, String(v.value));
+        else if (v.kind === "boolean") add(c.subject.path, v.value, !v.value);
+        else {
+          const a = instantiate(v.parts, "");
+          const b = instantiate(v.parts, "Zz\\");
+          add(c.subject.path, a, b, flipCase(a), a + "x", "x" + a, a.slice(0, -1), a.replace(/\\/g, "/"));
+        }
+      }
+      break;
+    case "regex-match":
+      if (c.subject.kind !== "field") break;
+      for (const p of c.patterns) {
+        try {
+          const node = parseLuceneRegex(p.source);
+          for (let k = 0; k < 4; k++) {
+            let seed = k * 7 + 3;
+            const s = sampleRegex(node, (n) => (seed = (seed * 31 + 17) % 9973) % n);
+            if (s !== null) add(c.subject.path, s, flipCase(s), s + "x");
+          }
+        } catch {
+          // a pattern the sampler cannot read: no candidates from it
+        }
+      }
+      break;
+    case "exists":
+      if (c.subject.kind === "field") add(c.subject.path, "present");
+      break;
+    case "compare":
+      if (c.left.kind === "field" && c.right.kind === "number") add(c.left.path, c.right.value - 1, c.right.value, c.right.value + 1);
+      break;
+    case "test":
+      if (c.value.kind === "field") add(c.value.path, true, false);
+      else if (c.value.kind === "call") {
+        const [subject, ...args] = c.value.args;
+        if (subject?.kind !== "field") break;
+        for (const a of args) {
+          if (a.kind !== "string") continue;
+          if (c.value.name === "cidrMatch") add(subject.path, a.value.split("/")[0] ?? a.value, "203.0.113.77");
+          else add(subject.path, a.value, "x" + a.value + "x", flipCase(a.value), a.value + "y", "y" + a.value);
+        }
+      }
+      break;
+    case "fulltext":
+    case "nested":
+      break;
+  }
+  return out;
+}
+
+/** Deterministic events over the candidate values. */
+export function generateEvents(c: Condition, count = 400, seed = 12345): Record<string, unknown>[] {
+  const pool = candidates(c);
+  let s = seed;
+  const rnd = (n: number) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s % n;
+  };
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const ev: Record<string, unknown> = { "@timestamp": new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() };
+    for (const [f, vs] of pool) {
+      if (rnd(5) === 0) continue;
+      setField(ev, f, vs[rnd(vs.length)]);
+    }
+    events.push(ev);
+  }
+  return events;
+}
+
+export function verdicts(cond: Condition, events: readonly object[]): boolean[] {
+  const rule: RuleIR = ruleOf(eventQuery(null, cond));
+  const r = evaluate(rule, events);
+  const hit = new Set(r.alerts.flatMap((a) => a.events));
+  return events.map((_, i) => hit.has(i));
+}
+
+/** The IR condition the target printed: the query after the same source selection and field mapping. */
+export function mappedCondition(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): Condition | null {
+  if (rule.query.kind !== "event") return null;
+  const source = selectSource(mapping, factsOf(rule.query, rule, doc));
+  if (!source) return null;
+  return applyFieldMap(rule.query.condition, { spec: mapping, source, target: "sigma", code: "SIGMA" }).condition;
+}
+
+export interface RoundTrip {
+  readonly original: Condition;
+  readonly readBack: Condition;
+  readonly events: Record<string, unknown>[];
+  readonly mismatches: number[];
+}
+
+/** Reads the (single, non-correlation) Sigma document back and compares verdicts. */
+export function roundTrip(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, text: string): RoundTrip | null {
+  const original = mappedCondition(rule, doc, mapping);
+  const docs = loadSigma(text);
+  if (!original || docs.length !== 1) return null;
+  const readBack = readDetection((docs[0] as { detection: Record<string, unknown> }).detection);
+  const events = generateEvents(original);
+  const a = verdicts(original, events);
+  const b = verdicts(readBack, events);
+  const mismatches = a.flatMap((x, i) => (x === b[i] ? [] : [i]));
+  return { original, readBack, events, mismatches };
+}
