@@ -5,11 +5,16 @@
  * - Case: sensitive text compares with `=`/`IN`/`GLOB` (BINARY collation);
  *   insensitive with `lower(x) IN (...)` and `LIKE` (both fold ASCII only, so the
  *   check pass warns about non-ASCII letters).
- * - Missing values: a field osquery has no value for is SQL NULL. A leaf is true
- *   only when its field has a matching value; `not` is the complement (a missing
- *   field satisfies `not x : "a"`), so every negated leaf is printed two-valued:
- *   `(x IS NULL OR x NOT LIKE ...)`. Negation is pushed to the leaves (De Morgan)
- *   and positive leaves may be NULL, which WHERE treats as false.
+ * - Missing values (docs/semantics.md, src/eval/condition.ts): a field osquery
+ *   has no value for is SQL NULL. Elasticsearch runs a field-against-constants
+ *   leaf as a query: two-valued, and `not` is its complement (`must_not`: a
+ *   missing field satisfies `not x : "a"`), so a negated query leaf is printed
+ *   `(x IS NULL OR x NOT LIKE ...)`. Other leaves (functions of fields,
+ *   field-vs-field comparisons) run as scripts: three-valued, `not null` is null,
+ *   exactly SQL's `NOT`. `and`/`or` are bool queries over two-valued operands:
+ *   negation is pushed through them (De Morgan) only when no script leaf is
+ *   below; otherwise the complement is `NOT coalesce(<condition>, 0)`. Positive
+ *   leaves may be NULL, which WHERE (and a monotone and/or) treat as false.
  * - Wildcards are escaped once, from the structured pattern parts: LIKE escapes
  *   `%`, `_` and `\` (with `ESCAPE '\'`, only when a literal `%`/`_` occurs),
  *   GLOB brackets `*`, `?` and `[`.
@@ -103,6 +108,7 @@ export function printCondition(c: Condition, scope: PrintScope, negated = false)
   switch (c.kind) {
     case "and":
     case "or": {
+      if (negated && hasScriptLeaf(c)) return `NOT coalesce(${printCondition(c, scope, false)}, 0)`;
       const ops = c.operands.map((o) => printCondition(o, scope, negated));
       return (c.kind === "and") !== negated ? and(ops) : or(ops);
     }
@@ -126,12 +132,70 @@ export function printCondition(c: Condition, scope: PrintScope, negated = false)
   }
 }
 
+/** `NOT (x)`: SQL's three-valued negation (a script leaf's `not`). */
+function not3(s: string): string {
+  return `NOT (${s})`;
+}
+
+function isLiteral(v: Value): boolean {
+  return v.kind === "string" || v.kind === "number" || v.kind === "boolean" || v.kind === "null" || v.kind === "datemath" || (v.kind === "negate" && v.operand.kind === "number");
+}
+
+/**
+ * Whether Elasticsearch evaluates this leaf as a script (three-valued) rather
+ * than a query (two-valued): the same split as the reference evaluator.
+ */
+export function isScriptLeaf(c: Condition): boolean {
+  switch (c.kind) {
+    case "match":
+    case "regex-match":
+      return c.subject.kind !== "field";
+    case "compare": {
+      const [l, r] = c.left.kind !== "field" && c.right.kind === "field" ? [c.right, c.left] : [c.left, c.right];
+      return !(l.kind === "field" && isLiteral(r));
+    }
+    case "exists":
+      return false;
+    case "test": {
+      const v = c.value;
+      if (v.kind === "boolean" || v.kind === "field") return false;
+      if (v.kind !== "call") return true;
+      const [first, ...rest] = v.args;
+      if (!first || first.kind !== "field") return true;
+      if (v.name === "startsWith" || v.name === "endsWith" || v.name === "stringContains") return !(rest.length === 1 && rest[0]?.kind === "string");
+      if (v.name === "cidrMatch") return !(rest.length > 0 && rest.every((a) => a.kind === "string"));
+      return true;
+    }
+    case "and":
+    case "or":
+    case "not":
+    case "fulltext":
+    case "nested":
+      return false;
+    default:
+      return assertNever(c, "condition");
+  }
+}
+
+export function hasScriptLeaf(c: Condition): boolean {
+  switch (c.kind) {
+    case "and":
+    case "or":
+      return c.operands.some(hasScriptLeaf);
+    case "not":
+      return hasScriptLeaf(c.operand);
+    default:
+      return isScriptLeaf(c);
+  }
+}
+
 /** `(s IS NULL OR body)`: the complement of a leaf whose subject may be missing. */
 function orMissing(subject: string, body: string): string {
   return `(${subject} IS NULL OR ${body})`;
 }
 
 function printMatch(c: Match, scope: PrintScope, negated: boolean): string {
+  if (negated && isScriptLeaf(c)) return not3(printMatch(c, scope, false));
   const s = printValue(c.subject, scope);
   const required = c.subject.kind === "field" && scope.isRequired(c.subject.path);
   const exact: string[] = [];
@@ -186,12 +250,14 @@ function printCompare(c: Compare, scope: PrintScope, negated: boolean): string {
   const l = printValue(c.left, scope);
   const r = printValue(c.right, scope);
   if (!negated) return `${l} ${c.op} ${r}`;
+  if (isScriptLeaf(c)) return not3(`${l} ${c.op} ${r}`);
   const guards = [c.left, c.right].map((v, i) => (isConstant(v) ? null : `${i === 0 ? l : r} IS NULL`)).filter((g): g is string => g !== null);
   const body = `${l} ${FLIP[c.op]} ${r}`;
   return guards.length === 0 ? body : `(${[...guards, body].join(" OR ")})`;
 }
 
 function printRegex(c: RegexMatch, scope: PrintScope, negated: boolean): string {
+  if (negated && isScriptLeaf(c)) return not3(printRegex(c, scope, false));
   const s = printValue(c.subject, scope);
   const pieces = c.patterns.map((p) => {
     const r = luceneToEcmascript(p.source, !c.caseSensitive);
@@ -216,7 +282,8 @@ function printTest(c: Test, scope: PrintScope, negated: boolean): string {
     }
     case "call": {
       const pos = printPredicate(v, scope);
-      return negated ? `NOT coalesce(${pos}, 0)` : pos;
+      if (!negated) return pos;
+      return isScriptLeaf(c) ? not3(pos) : `NOT coalesce(${pos}, 0)`;
     }
     default:
       throw new Error(`internal error: test of a ${v.kind} reached the osquery printer`);

@@ -1,0 +1,180 @@
+/**
+ * Semantic agreement: ECS events become rows of the osquery tables a converted
+ * query reads (through the same mapping source the target chose), the query runs
+ * in SQLite, and the rows that come back must be exactly the events the reference
+ * evaluator (src/eval) says match.
+ *
+ * An event is inserted only when the data source could have produced it: it
+ * carries every value the source implies (`implied`), each mapped field has one
+ * value, and fields that share a column agree (process.name is the last
+ * component of process.executable; process.args joined by spaces is
+ * process.command_line). Other events are reported as skipped, with the reason.
+ */
+import type { Database, SqlValue } from "sql.js";
+import type { RuleIR } from "../../../src/ir/nodes.js";
+import type { RuleDocument } from "../../../src/frontend/rule-document.js";
+import { factsOf, lookupField, type MappingSpec, selectSource } from "../../../src/mapping/index.js";
+import { flattenEvent } from "../../../src/eval/fields.js";
+import { evaluate } from "../../../src/eval/evaluate.js";
+import { parseEmit } from "../emit.js";
+import { insert, ROW, rows } from "./sqlite.js";
+
+export interface Agreement {
+  readonly inserted: number;
+  readonly skipped: readonly { readonly index: number; readonly reason: string }[];
+  /** Event indexes the evaluator matches, among the inserted ones. */
+  readonly expected: readonly number[];
+  /** Event indexes whose rows the query returned. */
+  readonly got: readonly number[];
+  readonly agree: boolean;
+}
+
+type Row = Record<string, SqlValue>;
+
+function sqlValue(v: unknown): SqlValue | undefined {
+  if (typeof v === "string" || typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return undefined;
+}
+
+function basename(s: string, sep: string): string {
+  const i = s.lastIndexOf(sep);
+  return i < 0 ? s : s.slice(i + 1);
+}
+
+interface EventRows {
+  readonly base: Row;
+  readonly joined: ReadonlyMap<string, Row>;
+}
+
+export function eventRows(
+  events: readonly object[],
+  rule: RuleIR,
+  document: RuleDocument,
+  mapping: MappingSpec,
+): { tables: Map<string, Row[]>; represented: (EventRows | string)[] } {
+  if (rule.query.kind !== "event") throw new Error("eventRows: only event queries");
+  const source = selectSource(mapping, factsOf(rule.query, rule, document));
+  if (!source) throw new Error("eventRows: no source");
+  const parsed = parseEmit(source, mapping.file, null).value;
+  if (!parsed || parsed.kind !== "table") throw new Error("eventRows: source without a table");
+  const emit = parsed.emit;
+  const ctx = { spec: mapping, source, target: "osquery", code: "OSQUERY" };
+  const tables = new Map<string, Row[]>();
+  const add = (t: string, r: Row) => tables.set(t, [...(tables.get(t) ?? []), r]);
+  const represented: (EventRows | string)[] = [];
+  const joinRowsByKey = new Map<string, string>();
+
+  events.forEach((event, index) => {
+    const flat = flattenEvent(event);
+    const lower = (p: string) => (flat.get(p) ?? []).map((v) => String(v).toLowerCase());
+    for (const [f, vals] of source.implied) {
+      const have = lower(f);
+      if (!vals.every((v) => have.includes(v.toLowerCase()))) {
+        represented.push(`\`${f}\` is not ${vals.join("/")}, which the source \`${source.id}\` implies`);
+        return;
+      }
+    }
+    const rowsByAlias = new Map<string, Row>([[emit.alias, { [ROW]: index }]]);
+    const rowOf = (alias: string): Row => {
+      let r = rowsByAlias.get(alias);
+      if (!r) rowsByAlias.set(alias, (r = { [ROW]: -1 - index }));
+      return r;
+    };
+    const split = (name: string): [string, string] => {
+      const dot = name.indexOf(".");
+      return dot < 0 ? [emit.alias, name] : [name.slice(0, dot), name.slice(dot + 1)];
+    };
+    // Plain renames first, then the transforms (which must agree with them).
+    const deferred: [string, unknown[], ReturnType<typeof lookupField>][] = [];
+    let problem: string | null = null;
+    for (const [path, values] of flat) {
+      const fm = lookupField(ctx, path);
+      if (!fm || fm.to.length === 0) continue;
+      if (fm.transform) {
+        deferred.push([path, values, fm]);
+        continue;
+      }
+      if (values.length !== 1) {
+        problem ??= `\`${path}\` has ${values.length} values; an osquery column holds one`;
+        continue;
+      }
+      const v = sqlValue(values[0]);
+      if (v === undefined) continue;
+      for (const name of fm.to) {
+        const [alias, col] = split(name);
+        const r = rowOf(alias);
+        if (r[col] !== undefined && r[col] !== v) problem ??= `\`${path}\` and another field both fill ${name}`;
+        r[col] = v;
+      }
+    }
+    for (const [path, values, fm] of deferred) {
+      if (!fm) continue;
+      for (const name of fm.to) {
+        const [alias, col] = split(name);
+        const r = rowOf(alias);
+        const have = r[col];
+        if (fm.transform === "basename") {
+          if (values.length !== 1 || typeof values[0] !== "string") {
+            problem ??= `\`${path}\` must be one string`;
+            continue;
+          }
+          const v = values[0];
+          if (have === undefined) r[col] = `${fm.separator === "/" ? "/usr/bin/" : "C:\\Windows\\System32\\"}${v}`;
+          else if (typeof have !== "string" || basename(have, fm.separator) !== v) problem ??= `\`${path}\` is not the last component of ${name}`;
+        } else {
+          const v = values.map(String).join(" ");
+          if (have === undefined) r[col] = v;
+          else if (have !== v) problem ??= `\`${path}\` joined by spaces is not ${name}`;
+        }
+      }
+    }
+    if (problem) {
+      represented.push(problem);
+      return;
+    }
+    const base = rowOf(emit.alias);
+    for (const [col, vals] of emit.where) base[col] = vals[0] as string;
+    // Joined rows: link them to the base row through the join columns.
+    const joined = new Map<string, Row>();
+    for (const j of emit.joins) {
+      const jr = rowsByAlias.get(j.alias);
+      if (!jr) continue;
+      for (const [jc, bc] of j.on) {
+        if (base[bc] === undefined && jr[jc] === undefined) base[bc] = 900000 + index;
+        if (jr[jc] === undefined) jr[jc] = base[bc] as SqlValue;
+        else if (base[bc] === undefined) base[bc] = jr[jc] as SqlValue;
+        else if (base[bc] !== jr[jc]) problem ??= `${j.alias}.${jc} and ${emit.alias}.${bc} differ`;
+      }
+      const key = `${j.table}:${j.on.map(([jc]) => String(jr[jc])).join(",")}`;
+      const content = JSON.stringify(Object.entries(jr).filter(([k]) => k !== ROW).sort());
+      const prior = joinRowsByKey.get(key);
+      if (prior !== undefined && prior !== content) problem ??= `another event's ${j.table} row has the same key`;
+      joinRowsByKey.set(key, content);
+      joined.set(j.table, jr);
+    }
+    if (problem) {
+      represented.push(problem);
+      return;
+    }
+    // Live profile: the base table may also be `processes`; keep child pids apart from parent pids.
+    if (emit.table === "processes" && base["pid"] === undefined) base["pid"] = 500000 + index;
+    add(emit.table, base);
+    for (const [t, r] of joined) add(t, r);
+    represented.push({ base, joined });
+  });
+  return { tables, represented };
+}
+
+/** Inserts the events' rows, runs the query, and compares with the evaluator. */
+export function checkAgreement(db: Database, sql: string, events: readonly object[], rule: RuleIR, document: RuleDocument, mapping: MappingSpec): Agreement {
+  const { tables, represented } = eventRows(events, rule, document, mapping);
+  for (const [t, rs] of tables) for (const r of rs) insert(db, t, r);
+  const inserted = new Set<number>();
+  const skipped: { index: number; reason: string }[] = [];
+  represented.forEach((r, i) => (typeof r === "string" ? skipped.push({ index: i, reason: r }) : inserted.add(i)));
+  const result = evaluate(rule, events);
+  const expected = [...new Set(result.alerts.flatMap((a) => a.events))].filter((i) => inserted.has(i)).sort((a, b) => a - b);
+  const got = [...new Set(rows(db, sql).map((r) => r[ROW]).filter((x): x is number => typeof x === "number" && x >= 0))].sort((a, b) => a - b);
+  return { inserted: inserted.size, skipped, expected, got, agree: JSON.stringify(expected) === JSON.stringify(got) };
+}
