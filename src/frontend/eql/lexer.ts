@@ -270,15 +270,24 @@ function keywordKind(text: string, s: number, e: number): number {
 export function lex(text: string, report: LexReport): Tokens {
   const t = shared;
   const n = text.length;
+  // Every token but the final EOF spans at least one character: n + 1 slots suffice.
+  while (t.kind.length < n + 1) grow(t);
+  const kinds = t.kind;
+  const starts = t.start;
+  const ends = t.end;
+  const flagsOut = t.flags;
   let count = 0;
   let i = 0;
+  // Cached positions of the next backslash / line break (for the string fast path).
+  let nextBackslash = -1;
+  let nextLf = -1;
+  let nextCr = -1;
 
   const push = (kind: number, s: number, e: number, flags: number): void => {
-    if (count >= t.kind.length) grow(t);
-    t.kind[count] = kind;
-    t.start[count] = s;
-    t.end[count] = e;
-    t.flags[count] = flags;
+    kinds[count] = kind;
+    starts[count] = s;
+    ends[count] = e;
+    flagsOut[count] = flags;
     count++;
   };
 
@@ -358,6 +367,17 @@ export function lex(text: string, report: LexReport): Tokens {
         i++;
         let flags = 0;
         let closed = false;
+        // Fast path: jump to the next quote; the string is simple if no backslash
+        // or line break comes before it (their next positions are cached).
+        const quote = text.indexOf('"', i);
+        if (nextBackslash < i) nextBackslash = indexOrEnd(text, "\\", i);
+        if (nextLf < i) nextLf = indexOrEnd(text, "\n", i);
+        if (nextCr < i) nextCr = indexOrEnd(text, "\r", i);
+        if (quote >= 0 && quote < nextBackslash && quote < nextLf && quote < nextCr) {
+          i = quote + 1;
+          push(T_STRING, s, i, 0);
+          continue;
+        }
         while (i < n) {
           const ch = text.charCodeAt(i);
           if (ch === 34) {
@@ -559,6 +579,11 @@ export function lex(text: string, report: LexReport): Tokens {
   push(T_EOF, n, n, 0);
   t.count = count;
   return t;
+}
+
+function indexOrEnd(text: string, needle: string, from: number): number {
+  const i = text.indexOf(needle, from);
+  return i < 0 ? text.length : i;
 }
 
 function startsToken(c: number): boolean {

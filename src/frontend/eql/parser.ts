@@ -893,12 +893,19 @@ const ONE_PART: PatternPart = Object.freeze({ kind: "one" });
 /** A wildcard pattern (`:`, `like`): `*` any run, `?` one character; a backslash is an ordinary character. */
 export function wildcardPattern(value: string, span: Span): Pattern {
   const parts: PatternPart[] = [];
+  let star = value.indexOf("*");
+  let qm = value.indexOf("?");
   let run = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c !== 42 && c !== 63) continue;
+  while (star >= 0 || qm >= 0) {
+    const i = qm < 0 || (star >= 0 && star < qm) ? star : qm;
     if (i > run) parts.push({ kind: "text", value: value.slice(run, i) });
-    parts.push(c === 42 ? ANY_PART : ONE_PART);
+    if (i === star) {
+      parts.push(ANY_PART);
+      star = value.indexOf("*", i + 1);
+    } else {
+      parts.push(ONE_PART);
+      qm = value.indexOf("?", i + 1);
+    }
     run = i + 1;
   }
   if (run < value.length) parts.push({ kind: "text", value: run === 0 ? value : value.slice(run) });
