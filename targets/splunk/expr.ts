@@ -19,7 +19,7 @@
  * The check pass (`checkCondition`) reports everything that cannot be printed
  * before any printer runs; printers throw only on internal errors.
  */
-import type { Call, Condition, MatchValue, Pattern, Value } from "../../src/ir/nodes.js";
+import type { Call, Condition, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
 import { assertNever } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { anchoredPcre, luceneToPcre } from "./regex.js";
@@ -38,6 +38,13 @@ export interface ExprContext {
 
 function hasCase(s: string): boolean {
   return s.toLowerCase() !== s.toUpperCase();
+}
+
+/** The parts with runs of `any` collapsed (`**` means the same as `*`). */
+function partsOf(p: Pattern): readonly PatternPart[] {
+  const out: PatternPart[] = [];
+  for (const x of p.parts) if (!(x.kind === "any" && out[out.length - 1]?.kind === "any")) out.push(x);
+  return out;
 }
 
 function patternText(p: Pattern): string {
@@ -224,7 +231,7 @@ function searchValue(v: MatchValue): string {
   if (v.kind === "boolean") return String(v.value);
   // Text parts never hold `*` here (searchExact), so `*` is only ever the wildcard;
   // a `?` part (over-approximation only) widens to `*`.
-  return quote(v.parts.map((p) => (p.kind === "text" ? p.value : "*")).join(""));
+  return quote(partsOf(v).map((p) => (p.kind === "text" ? p.value : "*")).join("").replace(/\*{2,}/g, "*"));
 }
 
 function wrap(s: string, compound: boolean): string {
@@ -446,19 +453,20 @@ function evalLeaf(c: Condition): { text: string; compound: boolean } {
 function evalMatchValue(subject: string, v: MatchValue, caseSensitive: boolean): string {
   if (v.kind === "number") return `${subject}==${numberText(v.raw, v.value)}`;
   if (v.kind === "boolean") return `lower(${subject})==${quote(String(v.value))}`;
-  const wild = v.parts.some((p) => p.kind !== "text");
+  const parts = partsOf(v);
+  const wild = parts.some((p) => p.kind !== "text");
   if (!wild) {
     const text = patternText(v);
     return caseSensitive || !hasCase(text) ? `${subject}==${quote(text)}` : `lower(${subject})==${quote(text.toLowerCase())}`;
   }
   // like(): `%` any run, `_` one character; it has no documented escape, so a
   // pattern whose text holds `%`, `_` or a backslash is written as a regex.
-  const likeSafe = v.parts.every((p) => p.kind !== "text" || !/[%_\\]/.test(p.value));
+  const likeSafe = parts.every((p) => p.kind !== "text" || !/[%_\\]/.test(p.value));
   if (likeSafe) {
-    const pat = v.parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "%" : "_")).join("");
+    const pat = parts.map((p) => (p.kind === "text" ? p.value : p.kind === "any" ? "%" : "_")).join("");
     return caseSensitive || !hasCase(pat) ? `like(${subject}, ${quote(pat)})` : `like(lower(${subject}), ${quote(pat.toLowerCase())})`;
   }
-  const body = v.parts.map((p) => (p.kind === "text" ? pcreLiteral(p.value) : p.kind === "any" ? ".*" : ".")).join("");
+  const body = parts.map((p) => (p.kind === "text" ? pcreLiteral(p.value) : p.kind === "any" ? ".*" : ".")).join("");
   return `match(${subject}, ${quote(anchoredPcre(body, !caseSensitive))})`;
 }
 

@@ -7,10 +7,11 @@
  * line break; `? + * {n} {n,} {n,m}` quantify; `|` alternates; `( )` group;
  * `[ ]` classes with `^` negation and `-` ranges; `"..."` is a literal string;
  * `\` makes the next character literal, and `\d \s \w` (and upper-case
- * negations) are the predefined classes. `^` and `$` are NOT anchors. The
- * optional operators (`~` complement, `&` intersection, `<n-m>` numeric
- * intervals, `#` empty language, `@` any string) have no PCRE counterpart that
- * keeps the meaning in every context, so they are reported, not guessed.
+ * negations) are the predefined classes. `^` and `$` are NOT anchors. Of the
+ * optional operators (on by default in Elasticsearch), `@` (any string)
+ * becomes `.*`; `~` complement, `&` intersection, `<n-m>` numeric intervals
+ * and `#` empty language have no PCRE counterpart that keeps the meaning in
+ * every context, so they are reported, not guessed.
  */
 import { pcreLiteral } from "./syntax.js";
 
@@ -100,12 +101,14 @@ export function luceneToPcre(source: string): RegexTranslation {
       case ".":
         out += c;
         break;
+      case "@":
+        // ANYSTRING: any run of characters (the whole-value `.` crosses line breaks here too).
+        out += ".*";
+        break;
       case "~":
       case "&":
       case "<":
-      case ">":
       case "#":
-      case "@":
         return { ok: false, reason: `the Lucene regexp operator \`${c}\` (optional syntax) has no PCRE counterpart` };
       default:
         out += pcreLiteral(c);
