@@ -487,7 +487,7 @@ function parseTerm(p: Parser, opts: TermOptions): SequenceTerm | null {
   advance(p);
   let ok = true;
   if (missing && !opts.allowMissing) {
-    report(p, error("EQL020", `missing events \`![...]\` are only allowed in a sequence`, spanOf(p, s, s + 2)));
+    report(p, error("EQL020", `missing events \`![...]\` are not allowed in ${opts.what} (only as sequence terms)`, spanOf(p, s, s + 2)));
     ok = false;
   }
   const query = parseEventFilter(p, true);
