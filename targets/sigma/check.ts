@@ -1,5 +1,7 @@
 /**
- * Validation of emitted Sigma documents, as `sigma check` does it:
+ * Validation of emitted Sigma documents, as `sigma check` does it (used by the
+ * tests in test/sigma/ and by scripts/conformance-sigma.mjs; not imported by
+ * the target itself, so ajv stays a development dependency):
  * - JSON schema (SigmaHQ/sigma-specification json-schema, copied into
  *   targets/sigma/schema/) with ajv, draft 2020-12;
  * - checks equivalent to pySigma's built-in validators
@@ -13,10 +15,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { packageRoot } from "../../src/package-root.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { ATTACK_TACTICS } from "../../targets/sigma/metadata.js";
-import { loadSigma } from "../../targets/sigma/yaml.js";
+import { ATTACK_TACTICS } from "./metadata.js";
+import { loadSigma } from "./yaml.js";
 
 export interface Issue {
   readonly validator: string;
@@ -25,7 +28,7 @@ export interface Issue {
   readonly document: number;
 }
 
-const schemaDir = join(import.meta.dirname, "../../targets/sigma/schema");
+const schemaDir = join(packageRoot(), "targets", "sigma", "schema");
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -190,7 +193,8 @@ function checkItem(key: string, value: unknown, doc: number, issues: Issue[]): v
     const tokens = sigmaStringTokens(v);
     if (tokens.some((t, i) => !t.literal && t.ch === "*" && tokens[i + 1]?.ch === "*" && !tokens[i + 1]?.literal)) push("double_wildcard", "low", `consecutive * wildcards in '${v}'`);
     if (tokens.some((t) => t.literal && (t.ch === "*" || t.ch === "?"))) push("escaped_wildcard", "low", `escaped wildcard in '${v}'`);
-    if (mods.length === 0 && /^-?\d+$/.test(v) && !v.includes(" ")) push("number_as_string", "low", `number '${v}' written as a string`);
+    // pySigma flags every string int() accepts; a string like '0755' cannot become a number without changing the value, so only canonical integers count here
+    if (mods.length === 0 && /^(0|-?[1-9]\d*)$/.test(v)) push("number_as_string", "low", `number '${v}' written as a string`);
   }
   // wildcards instead of modifiers: every value has the shape.
   const strs = values.filter((v): v is string => typeof v === "string");

@@ -8,14 +8,15 @@
  * inexpressible construct is an `unsupported` diagnostic) -> detection
  * builder (detection.ts) -> js-yaml (yaml.ts).
  */
-import type { EventQuery, FieldRef, RuleIR, SequenceQuery, Span } from "../../src/ir/nodes.js";
+import type { Condition, EventQuery, FieldRef, RuleIR, SequenceQuery, Span } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
-import { applyFieldMap, constantOf, factsOf, type MapContext, mapValue, selectSource, type MappingSpec, type SourceSpec } from "../../src/mapping/index.js";
+import { applyFieldMap, constantOf, factsOf, lookupField, type MapContext, mapValue, selectSource, type MappingSpec, type RuleFacts, type SourceSpec } from "../../src/mapping/index.js";
 import type { ConvertInput, ConvertResult, TargetDefinition } from "../../src/target.js";
 import { buildDetection } from "./detection.js";
 import { checkCondition, TARGET } from "./items.js";
 import { derivedUuid, ruleHeader } from "./metadata.js";
+import { rewriteStringFunctions } from "./rewrite.js";
 import { dumpSigma } from "./yaml.js";
 
 const LOGSOURCE_KEYS = ["category", "product", "service", "definition"] as const;
@@ -48,7 +49,7 @@ function readEmit(source: SourceSpec, span: Span | null, out: Diagnostic[]): Emi
 }
 
 function describeFacts(query: EventQuery, rule: RuleIR, doc: RuleDocument): string {
-  const f = factsOf(query, rule, doc);
+  const f = factsFor(query, rule, doc);
   const list = (s: Iterable<string>) => [...s].join(", ") || "unknown";
   return `event category ${list(f.category)}, OS ${list(f.os)}, dataset ${list(f.dataset)}, index ${list(f.index)}`;
 }
@@ -60,18 +61,47 @@ interface BuiltQuery {
 }
 
 /** One event query -> logsource + detection, or null with diagnostics. */
+/**
+ * Facts for source selection. When the query and the `OS:` tags leave the
+ * operating system open, Elastic's older bare tags (`Windows`, `Linux`,
+ * `macOS`) still say it.
+ */
+function factsFor(query: EventQuery, rule: RuleIR, doc: RuleDocument): RuleFacts {
+  const facts = factsOf(query, rule, doc);
+  if (facts.os.size > 0) return facts;
+  const os = new Set<string>();
+  for (const t of doc.tags) {
+    const o = LEGACY_OS_TAGS[t.trim().toLowerCase()];
+    if (o) os.add(o);
+  }
+  return os.size > 0 ? { ...facts, os } : facts;
+}
+const LEGACY_OS_TAGS: Readonly<Record<string, string>> = { windows: "windows", linux: "linux", macos: "macos" };
+
+/**
+ * The data source of an event query and its condition after the target's
+ * rewrites and the field mapping (exported for the round-trip tests).
+ */
+export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } | null {
+  const source = selectSource(mapping, factsFor(query, rule, doc));
+  if (!source) return null;
+  const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
+  const mapped = applyFieldMap(rewriteStringFunctions(query.condition), ctx);
+  return { source, condition: mapped.condition, diagnostics: mapped.diagnostics };
+}
+
 function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[]): BuiltQuery | null {
   const { rule, document: doc, mapping } = input;
-  const source = selectSource(mapping, factsOf(query, rule, doc));
-  if (!source) {
+  const mapped = mapEventQuery(query, rule, doc, mapping);
+  if (!mapped) {
     out.push(unsupported("SIGMA001", `no Sigma log source in the mapping matches this query (${describeFacts(query, rule, doc)}); add a source for it to the mapping file`, query.span, { target: TARGET }));
     return null;
   }
+  const { source } = mapped;
   const emit = readEmit(source, query.span, out);
   if (!emit) return null;
   if (emit.note) out.push(warning("SIGMA002", `log source \`${source.id}\`: ${emit.note}`, query.span, { target: TARGET }));
   const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
-  const mapped = applyFieldMap(query.condition, ctx);
   out.push(...mapped.diagnostics);
   const k = constantOf(mapped.condition);
   if (k !== null) {
@@ -86,9 +116,20 @@ function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[]): 
     return null;
   }
   const check = checkCondition(mapped.condition);
+  if (emit.logsource["product"] === "windows" && emit.logsource["service"] === "security" && requiresEventId(mapped.condition, 4688)) {
+    check.push(unsupported("SIGMA323", "Security event 4688 is process creation: Sigma expects it under the generic `process_creation` log source, whose fields differ from the Security log's", query.span, { target: TARGET }));
+  }
   out.push(...check);
   if (hasErrors(check) || hasErrors(mapped.diagnostics)) return null;
   return { logsource: emit.logsource, detection: buildDetection(mapped.condition), ctx };
+}
+
+/** Whether a top-level conjunct matches `EventID` against `id` (pySigma's SpecificInsteadOfGenericLogsource check). */
+function requiresEventId(c: Condition, id: number): boolean {
+  const conjuncts = c.kind === "and" ? c.operands : [c];
+  return conjuncts.some(
+    (x) => x.kind === "match" && x.subject.kind === "field" && x.subject.path === "EventID" && x.values.some((v) => (v.kind === "number" ? v.value === id : v.kind === "pattern" && v.parts.length === 1 && v.parts[0]?.kind === "text" && v.parts[0].value === String(id))),
+  );
 }
 
 /** `now-9m` -> `9m`: the look-back window of a scheduled rule. */
@@ -109,6 +150,12 @@ function slug(text: string): string {
 
 /** Field names of join or group keys, mapped like the query's fields. */
 function mapKey(path: string, span: Span, ctx: MapContext, out: Diagnostic[]): string | null {
+  const fm = lookupField(ctx, path);
+  if (fm && fm.transform === "basename" && fm.to.length === 1) {
+    const to = fm.to[0] as string;
+    out.push(warning("SIGMA324", `\`${path}\` is the last path component of \`${to}\`; the correlation groups by the whole \`${to}\` value, so equal names under different paths fall into different groups`, span, { target: TARGET }));
+    return to;
+  }
   const ref: FieldRef = { kind: "field", path, optional: false, wildcard: false, span };
   const local: Diagnostic[] = [];
   const mapped = mapValue(ref, ctx, local);

@@ -7,7 +7,7 @@
  * is used both by the capability check (diagnostics only) and by the builder
  * (which only runs on checked input).
  */
-import type { Call, Condition, MatchValue, Pattern, RegexMatch, Span, Value } from "../../src/ir/nodes.js";
+import type { Call, Condition, MatchValue, Pattern, PatternPart, RegexMatch, Span, Value } from "../../src/ir/nodes.js";
 import { assertNever } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { escapeParts, hasCase, isCanonicalInteger, literalText, type Shape, type SigmaScalar, shapeOf, translateLuceneRegex } from "./values.js";
@@ -54,6 +54,41 @@ const SHAPE_MODIFIER: Readonly<Record<Shape, string | null>> = {
   endswith: "endswith",
 };
 
+/** `**` matches what `*` matches: adjacent any-runs (from composed transforms) are written once. */
+function collapse(parts: readonly PatternPart[]): PatternPart[] {
+  const out: PatternPart[] = [];
+  for (const p of parts) if (!(p.kind === "any" && out[out.length - 1]?.kind === "any")) out.push(p);
+  return out;
+}
+
+/**
+ * Control characters cannot be written in a Sigma value (pySigma's validators
+ * reject them as a likely escaping mistake); each becomes the one-character
+ * wildcard `?`, which the check pass reports as an approximation.
+ */
+function withoutControls(parts: readonly PatternPart[]): { parts: PatternPart[]; changed: boolean } {
+  const out: PatternPart[] = [];
+  let changed = false;
+  for (const p of parts) {
+    if (p.kind !== "text" || !/[\u0000-\u001f]/.test(p.value)) {
+      out.push(p);
+      continue;
+    }
+    changed = true;
+    for (const piece of p.value.split(/([\u0000-\u001f])/)) {
+      if (piece === "") continue;
+      out.push(/^[\u0000-\u001f]$/.test(piece) ? { kind: "one" } : { kind: "text", value: piece });
+    }
+  }
+  return { parts: out, changed };
+}
+
+function controlWarnings(values: readonly MatchValue[], span: Span): Diagnostic[] {
+  return values.some((v) => v.kind === "pattern" && withoutControls(v.parts).changed)
+    ? [warning("SIGMA322", "a control character (tab, newline, ...) in a value is written as the one-character wildcard `?`", span, { target: TARGET })]
+    : [];
+}
+
 /** Groups match values by the modifier they need; each group becomes one item. */
 function matchItems(field: string | null, values: readonly MatchValue[], caseSensitive: boolean): Item[] {
   const groups = new Map<string, { mod: string | null; cased: boolean; values: SigmaScalar[] }>();
@@ -72,7 +107,7 @@ function matchItems(field: string | null, values: readonly MatchValue[], caseSen
         add(null, false, v.value);
         break;
       case "pattern": {
-        const s = shapeOf(v.parts);
+        const s = shapeOf(collapse(withoutControls(v.parts).parts));
         const text = escapeParts(s.parts);
         const cased = caseSensitive && hasCase(literalText(s.parts));
         const mod = SHAPE_MODIFIER[s.shape];
@@ -165,7 +200,7 @@ export function leafItems(c: Leaf): LeafResult {
     case "match": {
       const f = fieldName(c.subject, c.span);
       if ("error" in f) return f.error;
-      return { items: matchItems(f.name, c.values, c.caseSensitive), diagnostics: [] };
+      return { items: matchItems(f.name, c.values, c.caseSensitive), diagnostics: controlWarnings(c.values, c.span) };
     }
     case "regex-match": {
       const f = fieldName(c.subject, c.span);
@@ -207,7 +242,7 @@ export function leafItems(c: Leaf): LeafResult {
       const r = matchItems(null, [c.value], false);
       return {
         items: r,
-        diagnostics: [warning("SIGMA312", "free-text search becomes a Sigma keyword; how keywords match (which fields, whole words or substrings) depends on the Sigma backend", c.span, { target: TARGET })],
+        diagnostics: [...controlWarnings([c.value], c.span), warning("SIGMA312", "free-text search becomes a Sigma keyword; how keywords match (which fields, whole words or substrings) depends on the Sigma backend", c.span, { target: TARGET })],
       };
     }
     case "nested":

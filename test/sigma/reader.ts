@@ -13,7 +13,7 @@
  * keywords.
  */
 import type { Condition, MatchValue, Pattern, PatternPart, RegexLit, Span } from "../../src/ir/nodes.js";
-import { type CondAst, parseSigmaCondition, patternMatches, sigmaStringTokens } from "./validate.js";
+import { type CondAst, parseSigmaCondition, patternMatches, sigmaStringTokens } from "../../targets/sigma/check.js";
 
 const S: Span = { start: 0, end: 0 };
 

@@ -11,7 +11,8 @@ import type { Condition, PatternPart, RuleIR } from "../../src/ir/nodes.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import { setField } from "../../src/eval/fields.js";
 import { parseLuceneRegex, sampleRegex } from "../../src/eval/lucene-regex.js";
-import { applyFieldMap, factsOf, type MappingSpec, selectSource } from "../../src/mapping/index.js";
+import type { MappingSpec } from "../../src/mapping/index.js";
+import { mapEventQuery } from "../../targets/sigma/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { loadSigma } from "../../targets/sigma/yaml.js";
 import { readDetection } from "./reader.js";
@@ -122,9 +123,7 @@ export function verdicts(cond: Condition, events: readonly object[]): boolean[] 
 /** The IR condition the target printed: the query after the same source selection and field mapping. */
 export function mappedCondition(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): Condition | null {
   if (rule.query.kind !== "event") return null;
-  const source = selectSource(mapping, factsOf(rule.query, rule, doc));
-  if (!source) return null;
-  return applyFieldMap(rule.query.condition, { spec: mapping, source, target: "sigma", code: "SIGMA" }).condition;
+  return mapEventQuery(rule.query, rule, doc, mapping)?.condition ?? null;
 }
 
 export interface RoundTrip {

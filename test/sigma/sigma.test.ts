@@ -16,7 +16,7 @@ import { dumpSigma, loadSigma } from "../../targets/sigma/yaml.js";
 import { and, docOf, eventQuery, field, lit, match, not, num, or, pat, ruleOf, S, seedRule } from "./ir.js";
 import { readSigmaString } from "./reader.js";
 import { roundTrip, verdicts } from "./roundtrip.js";
-import { failing, validateSigmaText } from "./validate.js";
+import { failing, validateSigmaText } from "../../targets/sigma/check.js";
 
 const mapping = loadBundledMapping("sigma", "fields/default.yaml");
 
