@@ -21,6 +21,9 @@ describe("what Elasticsearch rejects", () => {
     expect(codes("join by k [a where true] [b where true]")).toEqual(["EQL017"]);
     for (const pipe of ["count", "unique x", "filter x == 1", "sort x", "unique_count x"]) expect(codes(`process where true | ${pipe}`)).toEqual(["EQL018"]);
     expect(codes("process where true | foo 1")).toEqual(["EQL019"]);
+    expect(codes("process where true | head")).toEqual(["EQL019"]);
+    expect(codes("process where true | tail -1")).toEqual(["EQL019"]);
+    expect(codes("process where true | head 1, 2")).toEqual(["EQL019"]);
     expect(codes("process where descendant of [a where true]")).toEqual(["EQL025"]);
   });
   it("a field or function on the right of `:`, like or regex", () => {
@@ -55,6 +58,9 @@ describe("what Elasticsearch rejects", () => {
     expect(codes("sequence [a where true] by x [b where true]")).toEqual(["EQL020"]);
     expect(codes("sequence with maxspan=30 [a where true] [b where true]")).toEqual(["EQL021"]);
     expect(codes("sequence with maxspan=3w [a where true] [b where true]")).toEqual(["EQL021"]);
+    expect(codes("sequence with maxspan=0s [a where true] [b where true]")).toEqual(["EQL021"]);
+    expect(codes("sequence with maxspan=1.5m [a where true] [b where true]")).toEqual(["EQL021"]);
+    expect(codes("sequence [a where true] [b where true] until [c where true] by x")).toEqual(["EQL020"]);
     expect(codes("sequence [a where true] with runs=0 [b where true]")).toEqual(["EQL022"]);
     expect(codes("sequence [a where true] with runs=101 [b where true]")).toEqual(["EQL022"]);
     expect(codes("sequence by length(x) [a where true] [b where true]")).toEqual(["EQL024"]);

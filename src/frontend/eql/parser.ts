@@ -468,6 +468,10 @@ function parseMaxspan(p: Parser): Duration | null {
     return null;
   }
   const value = Number(raw);
+  if (value <= 0) {
+    report(p, error("EQL021", `maxspan must be positive, found ${raw}${unit}`, span));
+    return null;
+  }
   return { value, unit: unit as Duration["unit"], ms: value * ms, span };
 }
 
@@ -708,8 +712,9 @@ function parsePipes(p: Parser): Pipe[] {
       continue;
     }
     const arg = args[0];
-    if (args.length !== 1 || !arg || arg.kind !== "number" || !arg.integer || arg.value <= 0) {
-      report(p, error("EQL019", `\`${name}\` takes one positive whole number, as in \`| ${name} 10\``, span));
+    // ES: exactly one argument, an integer that is not negative
+    if (args.length !== 1 || !arg || arg.kind !== "number" || !arg.integer || arg.value < 0) {
+      report(p, error("EQL019", `\`${name}\` takes one whole number (0 or more), as in \`| ${name} 10\``, span));
       continue;
     }
     pipes.push({ kind: name, count: arg.value, span });
