@@ -4,8 +4,10 @@
  * in SQLite, and the rows that come back must be exactly the events the reference
  * evaluator (src/eval) says match.
  *
- * An event is inserted only when the data source could have produced it: it
- * carries every value the source implies (`implied`), each mapped field has one
+ * An event missing a field the source implies (`implied`, e.g. host.os.type for
+ * a Windows table) gets the implied value, for the evaluator too: every row of
+ * that table has it. An event is inserted only when the data source could have
+ * produced it: it carries every value the source implies, each mapped field has one
  * value, and fields that share a column agree (process.name is the last
  * component of process.executable; process.args joined by spaces is
  * process.command_line). Other events are reported as skipped, with the reason.
@@ -52,7 +54,7 @@ export function eventRows(
   rule: RuleIR,
   document: RuleDocument,
   mapping: MappingSpec,
-): { tables: Map<string, Row[]>; represented: (EventRows | string)[] } {
+): { tables: Map<string, Row[]>; represented: (EventRows | string)[]; events: object[] } {
   if (rule.query.kind !== "event") throw new Error("eventRows: only event queries");
   const source = selectSource(mapping, factsOf(rule.query, rule, document));
   if (!source) throw new Error("eventRows: no source");
@@ -64,13 +66,19 @@ export function eventRows(
   const add = (t: string, r: Row) => tables.set(t, [...(tables.get(t) ?? []), r]);
   const represented: (EventRows | string)[] = [];
   const joinRowsByKey = new Map<string, string>();
+  const augmented = events.map((e) => {
+    const flat = flattenEvent(e);
+    const extra: Record<string, unknown> = {};
+    for (const [f, vals] of source.implied) if (!flat.has(f)) extra[f] = vals.length === 1 ? vals[0] : [...vals];
+    return Object.keys(extra).length ? { ...e, ...extra } : e;
+  });
 
-  events.forEach((event, index) => {
+  augmented.forEach((event, index) => {
     const flat = flattenEvent(event);
-    const lower = (p: string) => (flat.get(p) ?? []).map((v) => String(v).toLowerCase());
+    // The source's rows carry exactly the implied values (a case variant is another event).
     for (const [f, vals] of source.implied) {
-      const have = lower(f);
-      if (!vals.every((v) => have.includes(v.toLowerCase()))) {
+      const have = (flat.get(f) ?? []).map(String);
+      if (!vals.every((v) => have.includes(v))) {
         represented.push(`\`${f}\` is not ${vals.join("/")}, which the source \`${source.id}\` implies`);
         return;
       }
@@ -163,17 +171,17 @@ export function eventRows(
     for (const [t, r] of joined) add(t, r);
     represented.push({ base, joined });
   });
-  return { tables, represented };
+  return { tables, represented, events: augmented };
 }
 
 /** Inserts the events' rows, runs the query, and compares with the evaluator. */
 export function checkAgreement(db: Database, sql: string, events: readonly object[], rule: RuleIR, document: RuleDocument, mapping: MappingSpec): Agreement {
-  const { tables, represented } = eventRows(events, rule, document, mapping);
+  const { tables, represented, events: augmented } = eventRows(events, rule, document, mapping);
   for (const [t, rs] of tables) for (const r of rs) insert(db, t, r);
   const inserted = new Set<number>();
   const skipped: { index: number; reason: string }[] = [];
   represented.forEach((r, i) => (typeof r === "string" ? skipped.push({ index: i, reason: r }) : inserted.add(i)));
-  const result = evaluate(rule, events);
+  const result = evaluate(rule, augmented);
   const expected = [...new Set(result.alerts.flatMap((a) => a.events))].filter((i) => inserted.has(i)).sort((a, b) => a - b);
   const got = [...new Set(rows(db, sql).map((r) => r[ROW]).filter((x): x is number => typeof x === "number" && x >= 0))].sort((a, b) => a - b);
   return { inserted: inserted.size, skipped, expected, got, agree: JSON.stringify(expected) === JSON.stringify(got) };

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// osquery target conformance over a corpus (default ../shared/corpus/elastic-detection-rules):
+// per profile and platform, ok / unsupported / error counts; every emitted SQL prepared by
+// SQLite (sql.js) over osquery's tables with osquery's functions (failures must be 0); and
+// semantic agreement on a sample: the evaluator's generated events become table rows, the
+// query runs, and the rows returned must be exactly the events the evaluator matches.
+// Usage: npm run build && node scripts/conformance-osquery.mjs [corpus-dir] [--sample N] [--seed S] [--verbose]
+// Exit 1 when an output fails to prepare, a sampled rule disagrees, or a rule throws.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+if (!existsSync(join(dist, "targets", "osquery", "testing", "sqlite.js"))) {
+  console.error("conformance-osquery: run `npm run build` first (dist/ is missing the osquery target)");
+  process.exit(2);
+}
+const { parseRule, convertParsed, bundledMapping } = await import(join(dist, "src", "compile.js"));
+const { osquery } = await import(join(dist, "targets", "osquery", "index.js"));
+const { openOsqueryDb, prepareError } = await import(join(dist, "targets", "osquery", "testing", "sqlite.js"));
+const { checkAgreement } = await import(join(dist, "targets", "osquery", "testing", "semantics.js"));
+const { generateEvents } = await import(join(dist, "src", "eval", "generate.js"));
+const { factsOf } = await import(join(dist, "src", "mapping", "index.js"));
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const verbose = args.includes("--verbose");
+const sampleMax = Number(opt("--sample", "400"));
+const seed = Number(opt("--seed", "1"));
+const corpus = args.find((a, i) => !a.startsWith("--") && !["--sample", "--seed"].includes(args[i - 1])) ?? join(root, "..", "shared", "corpus", "elastic-detection-rules");
+if (!existsSync(corpus)) {
+  console.log(`conformance-osquery: no corpus at ${corpus}; nothing to measure`);
+  process.exit(0);
+}
+const files = [];
+const walk = (d) => {
+  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) walk(p);
+    else if (e.name.endsWith(".toml")) files.push(p);
+  }
+};
+walk(corpus);
+
+const t0 = performance.now();
+const parsed = files.map((f) => {
+  const rel = relative(corpus, f);
+  return { rel, p: parseRule(rel, readFileSync(f, "utf8")) };
+});
+const parsedOk = parsed.filter((x) => x.p.parseStatus === "ok" && x.p.ir);
+console.log(`conformance-osquery: ${files.length} rule files, ${parsedOk.length} parse (${parsed.length - parsedOk.length} do not: not counted below)`);
+
+const db = await openOsqueryDb();
+let failed = false;
+const OS_PLATFORM = { windows: "windows", linux: "linux", macos: "darwin" };
+for (const profile of osquery.profiles.map((p) => p.name)) {
+  const mapping = bundledMapping(osquery, profile);
+  const byPlatform = new Map();
+  const reasons = new Map();
+  const warnings = new Map();
+  const prepareFailures = [];
+  const throws = [];
+  const okRules = [];
+  for (const { rel, p } of parsedOk) {
+    const o = convertParsed(p, { target: osquery, profile, mapping }, rel.replace(/\.toml$/, ""));
+    let platform = o.result.bundleEntry?.platform;
+    if (!platform) {
+      const q = p.ir.query.kind === "event" ? p.ir.query : p.ir.query.terms[0]?.query;
+      const os = q ? [...factsOf(q, p.ir, p.document).os] : [];
+      platform = os.length === 1 ? (OS_PLATFORM[os[0]] ?? os[0]) : os.length > 1 ? "several" : "unknown";
+    }
+    const row = byPlatform.get(platform) ?? { ok: 0, unsupported: 0, error: 0 };
+    row[o.status]++;
+    byPlatform.set(platform, row);
+    for (const d of o.result.diagnostics) {
+      if (d.code === "INTERNAL") throws.push(`${rel}: ${d.message.split("\n")[0]}`);
+      if (o.status !== "ok" && d.severity === "error") reasons.set(d.code, (reasons.get(d.code) ?? 0) + 1);
+      if (o.status === "ok" && d.severity === "warning") warnings.set(d.code, (warnings.get(d.code) ?? 0) + 1);
+    }
+    if (o.status === "ok") {
+      const err = prepareError(db, o.result.text);
+      if (err) prepareFailures.push(`${rel}: ${err}`);
+      okRules.push({ rel, p, sql: o.result.text });
+    }
+  }
+  const tot = { ok: 0, unsupported: 0, error: 0 };
+  console.log(`\nprofile ${profile}`);
+  console.log("platform      total     ok  unsupp.  error   ok-rate");
+  for (const [pl, v] of [...byPlatform].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const t = v.ok + v.unsupported + v.error;
+    for (const k of Object.keys(tot)) tot[k] += v[k];
+    console.log(`${pl.padEnd(12)} ${String(t).padStart(6)} ${String(v.ok).padStart(6)} ${String(v.unsupported).padStart(8)} ${String(v.error).padStart(6)}   ${((100 * v.ok) / t).toFixed(1)}%`);
+  }
+  const all = tot.ok + tot.unsupported + tot.error;
+  console.log(`${"all".padEnd(12)} ${String(all).padStart(6)} ${String(tot.ok).padStart(6)} ${String(tot.unsupported).padStart(8)} ${String(tot.error).padStart(6)}   ${((100 * tot.ok) / all).toFixed(1)}%`);
+  console.log(`top reasons (rules not ok, by error code): ${[...reasons].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => `${c} ${n}`).join(", ")}`);
+  console.log(`warnings on ok rules (by code): ${[...warnings].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(", ") || "none"}`);
+  console.log(`prepare: ${okRules.length - prepareFailures.length}/${okRules.length} outputs prepare in SQLite`);
+  for (const f of prepareFailures) console.error(`  PREPARE FAILED ${f}`);
+  for (const t of throws) console.error(`  THREW ${t}`);
+  if (prepareFailures.length || throws.length) failed = true;
+
+  // Semantic agreement on a deterministic sample of converted plain rules.
+  const plain = okRules.filter((r) => r.p.ir.detection.kind === "plain" && r.p.ir.query.kind === "event");
+  const step = Math.max(1, Math.ceil(plain.length / sampleMax));
+  const sample = plain.filter((_, i) => i % step === 0);
+  let agreed = 0;
+  let events = 0;
+  let inserted = 0;
+  let matched = 0;
+  const disagreements = [];
+  for (const r of sample) {
+    const gen = generateEvents(r.p.ir, { seed });
+    const evs = gen.events.filter((e) => !e._stream).map(({ _expect, ...e }) => e);
+    const sdb = await openOsqueryDb();
+    try {
+      const a = checkAgreement(sdb, r.sql, evs, r.p.ir, r.p.document, mapping);
+      events += evs.length;
+      inserted += a.inserted;
+      matched += a.expected.length;
+      if (a.agree) agreed++;
+      else disagreements.push(`${r.rel}: evaluator ${JSON.stringify(a.expected)} vs SQLite ${JSON.stringify(a.got)}`);
+      if (verbose && a.skipped.length) console.log(`  ${r.rel}: skipped ${a.skipped.map((s) => `#${s.index} ${s.reason}`).join("; ")}`);
+    } catch (e) {
+      disagreements.push(`${r.rel}: ${e.message}`);
+    } finally {
+      sdb.close();
+    }
+  }
+  console.log(`semantics: ${agreed}/${sample.length} sampled rules agree (sample of ${plain.length} converted plain rules; ${events} generated events, ${inserted} representable as rows, ${matched} matching)`);
+  for (const d of disagreements) console.error(`  DISAGREE ${d}`);
+  if (disagreements.length) failed = true;
+}
+console.log(`\nconformance-osquery: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);
