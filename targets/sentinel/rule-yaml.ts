@@ -4,7 +4,7 @@
  * built as an object and dumped with js-yaml under fixed options.
  */
 import { createHash } from "node:crypto";
-import yaml from "js-yaml";
+import * as yaml from "js-yaml";
 import type { RuleIR, Span } from "../../src/ir/nodes.js";
 import { type Diagnostic, info, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
@@ -102,7 +102,9 @@ export function buildAnalyticsRule(rule: RuleIR, doc: RuleDocument, profile: str
   for (const [entityType, ids] of Object.entries(built.first.emit.entities)) {
     const cols = Object.entries(ids);
     const available = (c: string) => (built.outputColumns === "all" ? built.first.ctx.columns === null || Object.hasOwn(built.first.ctx.columns, c) : built.outputColumns.has(c));
-    const fm = cols.filter(([, c]) => available(c)).map(([identifier, columnName]) => ({ identifier, columnName }));
+    // All of an entity's identifiers or none: a partial set may miss the one Sentinel requires.
+    if (!cols.every(([, c]) => available(c))) continue;
+    const fm = cols.map(([identifier, columnName]) => ({ identifier, columnName }));
     if (fm.length > 0 && entityMappings.length < 5) entityMappings.push({ entityType, fieldMappings: fm.slice(0, 3) });
   }
 

@@ -1,0 +1,106 @@
+/**
+ * Whole rules through the pipeline (rules/*.toml, both profiles): every query passes
+ * Microsoft's Kusto parser and analyser against the table/function schemas, every
+ * analytics rule validates against the Sentinel schema, and the seed reads as the
+ * issue states.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as yaml from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { compileRule } from "../../src/compile.js";
+import { sentinel } from "../../targets/sentinel/index.js";
+import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
+import { checkRuleYaml } from "../../targets/sentinel/rule-check.js";
+import { sentinelTactic, uuidV5 } from "../../targets/sentinel/rule-yaml.js";
+import { fitSchedule } from "../../targets/sentinel/schedule.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const rules = readdirSync(join(ROOT, "rules")).filter((f) => f.endsWith(".toml")).sort();
+const run = (file: string, profile: string) => {
+  const path = `rules/${file}`;
+  const r = compileRule(path, readFileSync(join(ROOT, path), "utf8"), [{ target: sentinel, profile }]);
+  return { parsed: r, outcome: r.outcomes[0]! };
+};
+
+describe("the seed rule", () => {
+  it("mde: DeviceProcessEvents, parent name =~, names in~, args as a command-line substring with a warning", () => {
+    const { outcome } = run("persistence_system_shells_via_services.toml", "mde");
+    expect(outcome.status).toBe("ok");
+    const q = outcome.result.text ?? "";
+    expect(q.startsWith("DeviceProcessEvents\n")).toBe(true);
+    expect(q).toContain('InitiatingProcessFileName =~ "services.exe"');
+    expect(q).toContain('FileName in~ ("cmd.exe", "powershell.exe", "pwsh.exe", "powershell_ise.exe")');
+    expect(q).toContain('not(ProcessCommandLine contains "NVDisplay.ContainerLocalSystem")');
+    // event.type in ("start", "process_started") is what DeviceProcessEvents holds: left out.
+    expect(q).not.toContain("start");
+    const warnings = outcome.result.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code);
+    expect(warnings).toEqual(["SENTINEL103"]);
+  });
+  it("asim: imProcessCreate with the acting process as the parent, names as path suffixes", () => {
+    const { outcome } = run("persistence_system_shells_via_services.toml", "asim");
+    const q = outcome.result.text ?? "";
+    expect(q.startsWith("imProcessCreate()\n")).toBe(true);
+    expect(q).toContain('ActingProcessName endswith @"\\services.exe"');
+    expect(q).toContain('TargetProcessName endswith @"\\cmd.exe"');
+  });
+});
+
+describe.each(["asim", "mde"])("every rule in rules/ (%s)", (profile) => {
+  it.each(rules)("%s: KQL analyses cleanly, the analytics rule validates", (file) => {
+    const { outcome } = run(file, profile);
+    if (outcome.status !== "ok") {
+      // Not converted: every error must say why in a sentinel diagnostic.
+      const errors = outcome.result.diagnostics.filter((d) => d.severity === "error");
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.every((d) => d.code.startsWith("SENTINEL") && d.unsupported)).toBe(true);
+      return;
+    }
+    const q = outcome.result.text as string;
+    expect(analyzeKql(q)).toEqual([]);
+    const files = sentinel.bundle([{ outputStem: file.replace(/\.toml$/, ""), entry: outcome.result.bundleEntry }], profile);
+    expect(files).toHaveLength(1);
+    expect(checkRuleYaml(files[0]!.content)).toEqual([]);
+    const doc = yaml.load(files[0]!.content) as Record<string, unknown>;
+    expect(doc["query"]).toBe(q.replace(/\n$/, ""));
+    expect(doc["kind"]).toBe("Scheduled");
+  });
+});
+
+describe("analytics rule metadata", () => {
+  it("seed: deterministic id per profile, tactics without spaces, techniques with sub-techniques, schedule from interval/from", () => {
+    const a = run("persistence_system_shells_via_services.toml", "mde").outcome;
+    const b = run("persistence_system_shells_via_services.toml", "mde").outcome;
+    const c = run("persistence_system_shells_via_services.toml", "asim").outcome;
+    const ea = a.result.bundleEntry as Record<string, unknown>;
+    expect(ea["id"]).toBe((b.result.bundleEntry as Record<string, unknown>)["id"]);
+    expect(ea["id"]).not.toBe((c.result.bundleEntry as Record<string, unknown>)["id"]);
+    expect(ea["name"]).toBe("System Shells via Services");
+    expect(ea["severity"]).toBe("Medium");
+    expect(ea["tactics"]).toEqual(["Persistence"]);
+    expect(ea["relevantTechniques"]).toEqual(["T1543", "T1543.003"]);
+    // interval defaults to 5m; from = now-9m.
+    expect([ea["queryFrequency"], ea["queryPeriod"]]).toEqual(["5m", "9m"]);
+    expect(ea["triggerOperator"]).toBe("gt");
+    expect(ea["triggerThreshold"]).toBe(0);
+    expect(ea["requiredDataConnectors"]).toEqual([{ connectorId: "MicrosoftThreatProtection", dataTypes: ["DeviceProcessEvents"] }]);
+    const types = (ea["entityMappings"] as { entityType: string }[]).map((e) => e.entityType);
+    expect(types).toEqual(["Host", "Account", "Process", "File"]);
+  });
+  it("tactic names and UUIDs", () => {
+    expect(sentinelTactic("Command and Control")).toBe("CommandAndControl");
+    expect(sentinelTactic("Privilege Escalation")).toBe("PrivilegeEscalation");
+    // RFC 4122 appendix-style check: version 5, variant 10xx.
+    expect(uuidV5("x", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Python: uuid.uuid5(uuid.NAMESPACE_DNS, "python.org") == 886313e1-3b8a-5372-9b90-0c9aee199e5d
+    expect(uuidV5("python.org", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe("886313e1-3b8a-5372-9b90-0c9aee199e5d");
+  });
+  it("schedules are fitted into Sentinel's limits, with a note for every change", () => {
+    expect(fitSchedule(60_000, 120_000)).toMatchObject({ frequencyMs: 300_000, periodMs: 300_000 });
+    expect(fitSchedule(60_000, 120_000).adjustments.length).toBeGreaterThan(0);
+    expect(fitSchedule(300_000, 540_000)).toEqual({ frequencyMs: 300_000, periodMs: 540_000, adjustments: [] });
+    const long = fitSchedule(300_000, 540_000, 10 * 86_400_000);
+    expect(long).toMatchObject({ frequencyMs: 3_600_000, periodMs: 10 * 86_400_000 });
+    expect(fitSchedule(300_000, 30 * 86_400_000).periodMs).toBe(14 * 86_400_000);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The bundled mappings are data the target trusts: every source's emit is well formed,
+ * every column it maps to exists in the table or ASIM function it reads (or is one of
+ * its computed columns), and its computed columns, filter and entity columns analyse
+ * cleanly with the Kusto parser.
+ */
+import { describe, expect, it } from "vitest";
+import { bundledMapping } from "../../src/compile.js";
+import { readEmit } from "../../targets/sentinel/emit.js";
+import { sentinel } from "../../targets/sentinel/index.js";
+import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
+import { kqlIdent } from "../../targets/sentinel/literal.js";
+import { columnsOf, parametersOf } from "../../targets/sentinel/schema.js";
+
+describe.each(sentinel.profiles.map((p) => p.name))("fields/%s.yaml", (profile) => {
+  const spec = bundledMapping(sentinel, profile);
+  it.each(spec.sources.map((s) => [s.id, s] as const))("source %s", (_id, source) => {
+    const { emit, diagnostics } = readEmit(source, { start: 0, end: 0 });
+    expect(diagnostics).toEqual([]);
+    if (!emit) return;
+    const cols = columnsOf(emit.name);
+    expect(cols, `${emit.name} is in schema/kql-schema.json`).not.toBeNull();
+    const known = new Set([...Object.keys(cols ?? {}), ...Object.keys(emit.extend)]);
+    for (const [ecs, fm] of [...spec.fields, ...source.fields]) for (const to of fm.to) expect(known.has(to), `${ecs} -> ${to}`).toBe(true);
+    if (emit.isFunction) for (const p of Object.keys(emit.params)) expect(parametersOf(emit.name)).toContain(p);
+    const src = emit.isFunction ? `${emit.name}(${Object.entries(emit.params).map(([k, v]) => `${k}=${v}`).join(", ")})` : emit.name;
+    const steps = [src];
+    if (emit.filter) steps.push(`where ${emit.filter}`);
+    const ext = Object.entries(emit.extend).map(([k, v]) => `${kqlIdent(k)} = ${v}`);
+    if (ext.length) steps.push(`extend ${ext.join(", ")}`);
+    const entityCols = Object.values(emit.entities).flatMap((ids) => Object.values(ids));
+    for (const c of entityCols) expect(Object.hasOwn(cols ?? {}, c), `entity column ${c}`).toBe(true);
+    if (entityCols.length) steps.push(`project ${[...new Set(entityCols)].join(", ")}`);
+    expect(analyzeKql(steps.join(" | "))).toEqual([]);
+  });
+});
