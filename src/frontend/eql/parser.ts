@@ -1017,6 +1017,18 @@ function parseInList(p: Parser, subjectT: Term, insensitive: boolean, s: number)
   const values: MatchValue[] = [];
   let ok = true;
   for (;;) {
+    // Fast path for the common case, a literal followed by `,` or `)`.
+    const k1 = peekAt(p, 1);
+    if (k1 === L.T_COMMA || k1 === L.T_RP) {
+      const c = constantAt(p);
+      if (c) {
+        values.push(exactValue(c));
+        advance(p);
+        if (peek(p) !== L.T_COMMA) break;
+        advance(p);
+        continue;
+      }
+    }
     const t = parseExpression(p);
     const v = asValue(p, t);
     if (v.kind === "error") ok = false;
@@ -1338,6 +1350,17 @@ function parseCall(p: Parser, tilde: boolean): Term {
   let ok = true;
   if (peek(p) !== L.T_RP) {
     for (;;) {
+      const k1 = peekAt(p, 1);
+      if (k1 === L.T_COMMA || k1 === L.T_RP) {
+        const c = constantAt(p);
+        if (c) {
+          args.push(c);
+          advance(p);
+          if (peek(p) !== L.T_COMMA) break;
+          advance(p);
+          continue;
+        }
+      }
       const v = asValue(p, parseExpression(p));
       if (v.kind === "error") ok = false;
       else args.push(v);
