@@ -615,19 +615,20 @@ class KqlParser {
   private lowerFieldValue(field: Lit, list: ListNode, nested: string | null, start: number): Condition {
     const subject = this.fieldRef(field, nested);
     if (subject === null) return this.lowerListFreeText(list, start);
-    return this.applyField(subject, list, start);
+    // `*:*` is match_all in Kibana's is(), checked on the field as written (before any nested prefix)
+    return this.applyField(subject, isLoneWildcard(field), list, start);
   }
 
   /**
    * Applies the field to a value list: or/and/not become IR connectives; the
    * plain values of one `or` become a single `match` with several values.
    */
-  private applyField(subject: FieldRef, root: ListNode, start: number): Condition {
+  private applyField(subject: FieldRef, allFields: boolean, root: ListNode, start: number): Condition {
     const one = (lit: Lit, from: number): Condition => {
       const v = this.matchValue(lit);
       const span = this.span(from, lit.end);
       if (v === "exists") {
-        if (subject.path === "*" && subject.wildcard) return { kind: "test", value: { kind: "boolean", value: true, span }, span };
+        if (allFields) return { kind: "test", value: { kind: "boolean", value: true, span }, span };
         return { kind: "exists", subject, span };
       }
       return { kind: "match", subject, values: [v], caseSensitive: true, operator: "kql", span };

@@ -35,8 +35,13 @@ export function quoteKql(text: string): string {
 
 const KEYWORDS = ["or", "and", "not"];
 
-/** Text inside an unquoted literal: specials escaped, keywords broken with a \u escape of their first letter. */
-function escapeUnquoted(text: string): string {
+/**
+ * Text inside an unquoted literal: specials escaped, keywords broken with a
+ * \u escape of their first letter. A keyword is a hazard when whitespace
+ * follows it, which is also the case at the end of the value (`atEnd`): the
+ * printer may put ` or ` after it.
+ */
+function escapeUnquoted(text: string, atEnd: boolean): string {
   let s = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
@@ -56,7 +61,7 @@ function escapeUnquoted(text: string): string {
       s += "\\n";
       continue;
     }
-    const kw = KEYWORDS.find((k) => text.slice(i, i + k.length).toLowerCase() === k && isKqlSpace(text[i + k.length]));
+    const kw = KEYWORDS.find((k) => text.slice(i, i + k.length).toLowerCase() === k && (isKqlSpace(text[i + k.length]) || (atEnd && i + k.length === text.length)));
     if (kw !== undefined) {
       s += "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
       continue;
@@ -75,10 +80,10 @@ function printPattern(p: Pattern): string {
   if (!hasWildcard(p)) return quoteKql(patternText(p));
   if (p.parts.length === 1) fail("a pattern that is only `*` means `exists` in KQL");
   let s = "";
-  for (const part of p.parts) {
+  for (const [i, part] of p.parts.entries()) {
     switch (part.kind) {
       case "text":
-        s += escapeUnquoted(part.value);
+        s += escapeUnquoted(part.value, i === p.parts.length - 1);
         break;
       case "any":
         s += "*";
@@ -110,7 +115,8 @@ function printMatchValue(v: MatchValue): string {
 
 const SAFE_FIELD = /^[A-Za-z0-9_@.\-/]+$/;
 
-function printField(f: Value, prefix: string | null): string {
+/** `spaceAfter`: the printer puts whitespace after the name (ranges), so a name ending in `not` would read as the keyword. */
+function printField(f: Value, prefix: string | null, spaceAfter = false): string {
   if (f.kind !== "field") fail(`KQL can only test fields, not a ${f.kind}`);
   if (f.optional) fail("KQL has no optional fields");
   let path = f.path;
@@ -118,15 +124,12 @@ function printField(f: Value, prefix: string | null): string {
     if (!path.startsWith(prefix + ".")) fail(`the field ${path} is not inside the nested path ${prefix}`);
     path = path.slice(prefix.length + 1);
   }
-  if (path === "") fail("an empty field name");
   if (f.wildcard) {
     checkTrim(path, "a field name");
-    return path
-      .split("*")
-      .map((t) => escapeUnquoted(t))
-      .join("*");
+    const pieces = path.split("*");
+    return pieces.map((t, i) => escapeUnquoted(t, i === pieces.length - 1)).join("*");
   }
-  return SAFE_FIELD.test(path) && path !== "null" ? path : quoteKql(path);
+  return SAFE_FIELD.test(path) && path !== "null" && !(spaceAfter && /not$/i.test(path)) ? path : quoteKql(path);
 }
 
 function printRangeValue(v: Value): string {
@@ -171,7 +174,7 @@ function print(c: Condition, prefix: string | null): string {
     case "exists":
       return `${printField(c.subject, prefix)}:*`;
     case "compare":
-      return `${printField(c.left, prefix)} ${c.op} ${printRangeValue(c.right)}`;
+      return `${printField(c.left, prefix, true)} ${c.op} ${printRangeValue(c.right)}`;
     case "fulltext":
       if (!c.caseSensitive) fail("a case-insensitive free-text search cannot be stated in KQL");
       return printPattern(c.value);
