@@ -54,10 +54,15 @@ export function exactString(p: Pattern): string | null {
 }
 
 /** `LIKE '<pattern>'` with an ESCAPE clause only when a literal `%` or `_` needs one. */
+/** Adjacent any-runs are one run (`**` = `*`). */
+function collapse(parts: readonly PatternPart[]): PatternPart[] {
+  return parts.filter((p, i) => !(p.kind === "any" && parts[i - 1]?.kind === "any"));
+}
+
 export function likeOperand(parts: readonly PatternPart[]): string {
   const needsEscape = parts.some((p) => p.kind === "text" && /[%_]/.test(p.value));
   let s = "";
-  for (const p of parts) {
+  for (const p of collapse(parts)) {
     switch (p.kind) {
       case "text":
         s += needsEscape ? p.value.replace(/[\\%_]/g, (c) => `\\${c}`) : p.value;
@@ -78,7 +83,7 @@ export function likeOperand(parts: readonly PatternPart[]): string {
 /** A GLOB pattern: `*`, `?` and `[` in literal text become `[*]`, `[?]`, `[[]`. */
 export function globOperand(parts: readonly PatternPart[]): string {
   let s = "";
-  for (const p of parts) {
+  for (const p of collapse(parts)) {
     switch (p.kind) {
       case "text":
         s += p.value.replace(/[*?[]/g, (c) => `[${c}]`);

@@ -11,6 +11,10 @@
  * value, and fields that share a column agree (process.name is the last
  * component of process.executable; process.args joined by spaces is
  * process.command_line). Other events are reported as skipped, with the reason.
+ * When only the derived field is present (process.name without
+ * process.executable), osquery would still record the whole column: the row
+ * gets an invented one (`X:\rp\<name>`, `/rp/<name>`), and the event gets the
+ * field that column stands for, so the evaluator judges the same event.
  */
 import type { Database, SqlValue } from "sql.js";
 import type { RuleIR } from "../../../src/ir/nodes.js";
@@ -73,8 +77,15 @@ export function eventRows(
     return Object.keys(extra).length ? { ...e, ...extra } : e;
   });
 
+  const plainFieldFor = (column: string): string | null => {
+    for (const fields of [source.fields, mapping.fields])
+      for (const [ecs, fm] of fields) if (!fm.transform && fm.to.includes(column)) return ecs;
+    return null;
+  };
+
   augmented.forEach((event, index) => {
     const flat = flattenEvent(event);
+    const additions: Record<string, unknown> = {};
     // The source's rows carry exactly the implied values (a case variant is another event).
     for (const [f, vals] of source.implied) {
       const have = (flat.get(f) ?? []).map(String);
@@ -128,11 +139,19 @@ export function eventRows(
             continue;
           }
           const v = values[0];
-          if (have === undefined) r[col] = `${fm.separator === "/" ? "/usr/bin/" : "C:\\Windows\\System32\\"}${v}`;
+          if (have === undefined) {
+            r[col] = `${fm.separator === "/" ? "/rp/" : "X:\\rp\\"}${v}`;
+            const plain = plainFieldFor(name);
+            if (plain) additions[plain] = r[col];
+          }
           else if (typeof have !== "string" || basename(have, fm.separator) !== v) problem ??= `\`${path}\` is not the last component of ${name}`;
         } else {
           const v = values.map(String).join(" ");
-          if (have === undefined) r[col] = v;
+          if (have === undefined) {
+            r[col] = v;
+            const plain = plainFieldFor(name);
+            if (plain) additions[plain] = v;
+          }
           else if (have !== v) problem ??= `\`${path}\` joined by spaces is not ${name}`;
         }
       }
@@ -167,6 +186,7 @@ export function eventRows(
     }
     // Live profile: the base table may also be `processes`; keep child pids apart from parent pids.
     if (emit.table === "processes" && base["pid"] === undefined) base["pid"] = 500000 + index;
+    if (Object.keys(additions).length) augmented[index] = { ...event, ...additions };
     add(emit.table, base);
     for (const [t, r] of joined) add(t, r);
     represented.push({ base, joined });
