@@ -113,6 +113,14 @@ function simplifyList(maps: readonly (readonly Item[])[]): Det {
   return { kind: "list", maps };
 }
 
+/** Both are one-item maps on the same field and modifiers, whose values can be OR-ed in one list. */
+function sameSingleKey(a: Det, b: Det): boolean {
+  if (a.kind !== "map" || b.kind !== "map" || a.items.length !== 1 || b.items.length !== 1) return false;
+  const x = a.items[0] as Item;
+  const y = b.items[0] as Item;
+  return itemKey(x) === itemKey(y) && !x.modifiers.includes("all") && !x.modifiers.includes("exists");
+}
+
 function detFields(d: Det): string[] {
   switch (d.kind) {
     case "map":
@@ -217,13 +225,21 @@ function buildTop(c: Condition, names: Names): string {
     if (d) parts.push(names.add(map === null && parts.length === 0 ? "selection" : `selection_${hintOf(d)}`, d));
     else parts.push(paren(expr(p, names), 2));
   }
-  const filters: string[] = [];
+  // `not A and not B` is `not (A or B)`: negated single items on one key share one filter.
+  const filterDets: Det[] = [];
   const otherNegatives: string[] = [];
   for (const n of negatives) {
     const d = toDet(n);
-    if (d) filters.push(names.add(`filter_${hintOf(d)}`, d));
-    else otherNegatives.push(`not ${paren(expr(n, names), 3)}`);
+    if (!d) {
+      otherNegatives.push(`not ${paren(expr(n, names), 3)}`);
+      continue;
+    }
+    const at = filterDets.findIndex((f) => sameSingleKey(f, d));
+    const prev = filterDets[at];
+    if (prev?.kind === "map" && d.kind === "map") filterDets[at] = simplifyList([...prev.items, ...d.items].map((i) => [i]));
+    else filterDets.push(d);
   }
+  const filters = filterDets.map((d) => names.add(`filter_${hintOf(d)}`, d));
   if (filters.length === 1) parts.push(`not ${filters[0]}`);
   else if (filters.length > 1) parts.push("not 1 of filter_*");
   parts.push(...otherNegatives);

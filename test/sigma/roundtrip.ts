@@ -26,20 +26,27 @@ function flipCase(s: string): string {
   return [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
 }
 
-/** Candidate values per field, collected from the leaves of a condition. */
-export function candidates(c: Condition, out = new Map<string, unknown[]>()): Map<string, unknown[]> {
+/**
+ * Candidate values per field, collected from the leaves of a condition. The
+ * first value each leaf adds is the one that matches it ("primary"); the
+ * generator favours those so that conjunctions of many leaves still match.
+ */
+export function candidates(c: Condition, out = new Map<string, unknown[]>(), primary = new Map<string, unknown[]>()): Map<string, unknown[]> {
   const add = (f: string, ...vs: unknown[]) => {
     let l = out.get(f);
     if (!l) out.set(f, (l = []));
     for (const v of vs) if (!l.some((x) => x === v)) l.push(v);
+    let p = primary.get(f);
+    if (!p) primary.set(f, (p = []));
+    if (vs.length > 0 && !p.some((x) => x === vs[0])) p.push(vs[0]);
   };
   switch (c.kind) {
     case "and":
     case "or":
-      c.operands.forEach((o) => candidates(o, out));
+      c.operands.forEach((o) => candidates(o, out, primary));
       break;
     case "not":
-      candidates(c.operand, out);
+      candidates(c.operand, out, primary);
       break;
     case "match":
       if (c.subject.kind !== "field") break;
@@ -95,7 +102,8 @@ export function candidates(c: Condition, out = new Map<string, unknown[]>()): Ma
 
 /** Deterministic events over the candidate values. */
 export function generateEvents(c: Condition, count = 400, seed = 12345): Record<string, unknown>[] {
-  const pool = candidates(c);
+  const primary = new Map<string, unknown[]>();
+  const pool = candidates(c, new Map(), primary);
   let s = seed;
   const rnd = (n: number) => {
     s = (s * 1103515245 + 12345) % 2147483648;
@@ -105,8 +113,10 @@ export function generateEvents(c: Condition, count = 400, seed = 12345): Record<
   for (let i = 0; i < count; i++) {
     const ev: Record<string, unknown> = { "@timestamp": new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() };
     for (const [f, vs] of pool) {
-      if (rnd(5) === 0) continue;
-      setField(ev, f, vs[rnd(vs.length)]);
+      const r = rnd(10);
+      if (r === 0) continue;
+      const from = r < 6 ? (primary.get(f) ?? vs) : vs;
+      setField(ev, f, from[rnd(from.length)]);
     }
     events.push(ev);
   }

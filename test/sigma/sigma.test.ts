@@ -185,6 +185,11 @@ describe("detection layout", () => {
     expect(det["condition"]).toBe("selection and not 1 of filter_*");
     expect(Object.keys(det).filter((k) => k.startsWith("filter_")).sort()).toEqual(["filter_commandline", "filter_parent"]);
   });
+  it("merges negated single values on one field into one filter (not A and not B = not (A or B))", () => {
+    const det = detectionOf(and(match("process.name", ["a.exe"]), not(match("process.command_line", [lit("x")])), not(match("process.command_line", [lit("y")]))));
+    expect(det["filter_commandline"]).toEqual({ CommandLine: ["x", "y"] });
+    expect(det["condition"]).toBe("selection and not filter_commandline");
+  });
   it("gives an OR over different fields its own selection", () => {
     const det = detectionOf(and(match("process.name", ["a.exe"]), or(match("process.parent.name", ["b.exe"]), match("process.parent.command_line", ["*y*"]))));
     expect(det["selection"]).toEqual({ "Image|endswith": "\\a.exe" });
