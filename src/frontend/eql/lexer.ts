@@ -154,6 +154,8 @@ export function isKeywordToken(kind: number): boolean {
 
 /** Token flag: a `"..."` string that contains at least one backslash escape. */
 export const F_ESCAPES = 1;
+/** Token flag: a string or backquoted name without its closing quote (already reported). */
+export const F_UNTERMINATED = 2;
 
 export interface Tokens {
   /** Number of tokens, the final T_EOF included. */
@@ -394,7 +396,7 @@ export function lex(text: string, report: LexReport): Tokens {
           i++;
         }
         if (!closed) report("EQL002", 'unterminated string: expected a closing `"` before the end of the line', s, i);
-        push(T_STRING, s, i, flags | (closed ? 0 : 2));
+        push(T_STRING, s, i, flags | (closed ? 0 : F_UNTERMINATED));
         continue;
       }
       case 39 /* ' */:
@@ -442,7 +444,7 @@ export function lex(text: string, report: LexReport): Tokens {
           i++;
         }
         if (!closed) report("EQL008", "unterminated backquoted name: expected a closing backquote", s, i);
-        push(T_QUOTED_IDENT, s, i, closed ? 0 : 2);
+        push(T_QUOTED_IDENT, s, i, closed ? 0 : F_UNTERMINATED);
         continue;
       }
       case 47 /* / */: {
@@ -644,7 +646,7 @@ function checkEscape(text: string, i: number, report: LexReport): number {
  * escapes decoded. Invalid escapes (already reported) are kept verbatim.
  */
 export function decodeString(text: string, s: number, e: number, flags: number): string {
-  const closed = (flags & 2) === 0;
+  const closed = (flags & F_UNTERMINATED) === 0;
   const from = s + 1;
   const to = closed ? e - 1 : e;
   if ((flags & F_ESCAPES) === 0) return text.slice(from, to);
@@ -708,7 +710,7 @@ export function decodeBadString(text: string, s: number, e: number): string {
 
 /** The name of a backquoted identifier token (backquotes removed, doubled backquotes undone). */
 export function decodeQuotedIdent(text: string, s: number, e: number, flags: number): string {
-  const closed = (flags & 2) === 0;
+  const closed = (flags & F_UNTERMINATED) === 0;
   const inner = text.slice(s + 1, closed ? e - 1 : e);
   return inner.indexOf("``") >= 0 ? inner.replaceAll("``", "`") : inner;
 }

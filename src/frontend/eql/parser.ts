@@ -339,13 +339,8 @@ function parseStatementQuery(p: Parser): Query | null {
       report(p, error("EQL017", "`join` is not supported by Elasticsearch EQL (use `sequence` or `sample`)", spanOf(p, s, prevEnd(p))));
       return null;
     }
-    default: {
-      const q = parseEventFilter(p, false);
-      if (q && peek(p) !== L.T_PIPE && peek(p) !== L.T_EOF) {
-        // already reported in parseEventFilter's recovery
-      }
-      return q;
-    }
+    default:
+      return parseEventFilter(p, false);
   }
 }
 
@@ -1268,9 +1263,6 @@ function parsePrimary(p: Parser): Term {
       return errorTerm(p, s, prevEnd(p));
     }
     default: {
-      if (L.isKeywordToken(k) && peekAt(p, 1) === L.T_OF && k !== L.T_OF) {
-        // unreachable in practice; relationships start with a plain identifier
-      }
       if (L.isKeywordToken(k) && k !== L.T_NOT) {
         const kw = tokText(p);
         const isStop = k === L.T_AND || k === L.T_OR || k === L.T_WHERE || k === L.T_BY || k === L.T_WITH || k === L.T_UNTIL;
