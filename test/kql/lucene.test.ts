@@ -43,6 +43,10 @@ describe("Lucene subset", () => {
     expect(lucene("_exists_:f")).toEqual(exists("f"));
     expect(lucene("*:*")).toEqual(matchAll());
   });
+  it("an escaped * in a field name is a field pattern", () => {
+    expect(lucene("process.\\*:x")).toEqual(match("process.*", [str("x")], { operator: ":", wildcard: true }));
+    expect(lucene("a\\/b:x")).toEqual(m("a/b", [str("x")]));
+  });
   it("ranges", () => {
     expect(lucene("f:[1 TO 5]")).toEqual(and(cmp("f", ">=", { kind: "number", value: 1, raw: "1", integer: true }), cmp("f", "<=", { kind: "number", value: 5, raw: "5", integer: true })));
     expect(lucene("f:{1 TO *]")).toEqual(cmp("f", ">", { kind: "number", value: 1, raw: "1", integer: true }));
@@ -90,6 +94,7 @@ describe("Lucene subset", () => {
       'f:"a b\\" c" OR x:a\\ b?',
       "NOT (NOT a:1)",
       "_exists_:f AND *:*",
+      "process.\\*:x OR k8s\\/io:y",
     ]) {
       const ir = lucene(q);
       const printed = printLucene(ir);

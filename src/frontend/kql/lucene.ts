@@ -5,9 +5,10 @@
  * Supported: `field:value`, free-text terms, `"quoted phrases"`, `*` and `?`
  * wildcards, `/regular expressions/`, ranges `[a TO b]` `{a TO b}` (mixed,
  * `*` for an open end) and `field:>=v`, `_exists_:field`, field groups
- * `field:(a OR b)`, groups, `AND` `OR` `NOT` `&&` `||` `!` and the `+` `-`
- * modifiers. Anything else (boosts `^`, fuzzy and proximity `~`, field-name
- * wildcards) is an `unsupported` diagnostic.
+ * `field:(a OR b)`, escaped field-name wildcards (`process.\*:x`), groups,
+ * `AND` `OR` `NOT` `&&` `||` `!` and the `+` `-` modifiers. Anything else
+ * (boosts `^`, fuzzy and proximity `~`, unescaped `*` in a field name) is an
+ * `unsupported` diagnostic.
  *
  * Boolean meaning follows Lucene's classic query parser (QueryParserBase.addClause)
  * with Elasticsearch's default operator OR: each clause becomes MUST, SHOULD
@@ -346,7 +347,8 @@ class LuceneParser {
     }
     if (t.t === "term" && next !== undefined && next.t === "op" && next.op === ":") {
       const name = t.chars.map((c) => c.ch).join("");
-      if (t.chars.some((c) => c.wild !== "")) return this.unsupportedAt("wildcards in field names are not supported in Lucene queries", t.start, t.end);
+      // query_string expands `*` in a field name only when it is escaped (`process.\*:x`); unescaped it is not a field
+      if (t.chars.some((c) => c.wild !== "")) return this.unsupportedAt("an unescaped wildcard in a field name is not supported (write `\\*`)", t.start, t.end);
       this.i += 2;
       if (name === "_exists_") {
         const v = this.peek();
@@ -355,7 +357,7 @@ class LuceneParser {
         const subject: FieldRef = { kind: "field", path: v.chars.map((c) => c.ch).join(""), optional: false, wildcard: false, span: this.span(v.start, v.end) };
         return { cond: { kind: "exists", subject, span: this.span(start, v.end) }, inherited: false, start };
       }
-      field = { kind: "field", path: name, optional: false, wildcard: false, span: this.span(t.start, t.end) };
+      field = { kind: "field", path: name, optional: false, wildcard: name.includes("*"), span: this.span(t.start, t.end) };
       inherited = false;
     }
     const v = this.peek();
@@ -512,7 +514,8 @@ function quotePhrase(text: string): string {
 }
 
 function luceneField(v: Value): string {
-  if (v.kind !== "field" || v.wildcard || v.optional) throw new Error("internal error: printLucene: only plain fields can be printed");
+  if (v.kind !== "field" || v.optional) throw new Error("internal error: printLucene: only fields can be printed");
+  if (!v.wildcard && v.path.includes("*")) throw new Error("internal error: printLucene: a literal `*` in a field name");
   return escapeTerm(v.path);
 }
 
