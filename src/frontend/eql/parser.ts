@@ -45,25 +45,26 @@
  *   023 `by` after `with maxspan` (warning) 024 join key not a field  025 `of` relationships
  *   026 unsupported literal         027 nesting too deep         028 chained comparison
  */
-import type {
-  BooleanLit,
-  Call,
-  Condition,
-  Duration,
-  EventCategory,
-  EventQuery,
-  FieldRef,
-  MatchValue,
-  NumberLit,
-  Pattern,
-  PatternPart,
-  Pipe,
-  Query,
-  RegexLit,
-  SequenceTerm,
-  Span,
-  StringLit,
-  Value,
+import {
+  assertNever,
+  type BooleanLit,
+  type Call,
+  type Condition,
+  type Duration,
+  type EventCategory,
+  type EventQuery,
+  type FieldRef,
+  type MatchValue,
+  type NumberLit,
+  type Pattern,
+  type PatternPart,
+  type Pipe,
+  type Query,
+  type RegexLit,
+  type SequenceTerm,
+  type Span,
+  type StringLit,
+  type Value,
 } from "../../ir/nodes.js";
 import { type Diagnostic, error, warning, unsupported } from "../../diagnostics/index.js";
 import type { QuerySource } from "../source.js";
@@ -246,8 +247,20 @@ function isValue(t: Term): t is Value {
     case "arith":
     case "negate":
       return true;
-    default:
+    case "and":
+    case "or":
+    case "not":
+    case "match":
+    case "compare":
+    case "regex-match":
+    case "exists":
+    case "test":
+    case "fulltext":
+    case "nested":
+    case "error":
       return false;
+    default:
+      return assertNever(t, "term");
   }
 }
 
@@ -266,8 +279,14 @@ function hasField(v: Value): boolean {
       return hasField(v.left) || hasField(v.right);
     case "negate":
       return hasField(v.operand);
-    default:
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+    case "datemath":
       return false;
+    default:
+      return assertNever(v, "value");
   }
 }
 
