@@ -404,23 +404,24 @@ class KqlParser {
       this.pos++;
       this.skipSpaces();
       if (this.text[this.pos] === "{") {
-        const open = this.pos;
         if (!this.enter()) return null;
         this.pos++;
         this.skipSpaces();
-        const path = this.nestedPath(field, nested);
+        const path = nested === null ? litText(field) : `${nested}.${litText(field)}`;
         const q = this.orQuery(path);
         this.depth--;
         if (q !== null) {
           this.skipSpaces();
           if (this.text[this.pos] === "}") {
             this.pos++;
+            if (litHasWildcard(field)) {
+              this.diagnostics.push(unsupported("KQL011", "a nested query needs a plain path: wildcards in the path of `path:{...}` are not supported", this.span(field.start, field.end)));
+            }
             return { kind: "nested", path, condition: q, span: this.span(start, this.pos) };
           }
           this.expect(this.pos, '"}"');
         }
         if (this.tooDeep) return null;
-        void open;
       } else {
         this.expect(this.pos, '"{"');
       }
@@ -453,7 +454,7 @@ class KqlParser {
 
     // ValueExpression: the field literal was the value (Value = QuotedString / UnquotedLiteral).
     this.pos = afterField;
-    return this.lowerFreeText(field);
+    return this.fullText(field);
   }
 
   private rangeOperator(): "<" | "<=" | ">" | ">=" | null {
@@ -548,14 +549,6 @@ class KqlParser {
 
   // --------------------------------------------------------------- lowering
 
-  private nestedPath(field: Lit, nested: string | null): string {
-    if (litHasWildcard(field)) {
-      this.diagnostics.push(unsupported("KQL011", "a nested query needs a plain path: wildcards in the path of `path:{...}` are not supported", this.span(field.start, field.end)));
-    }
-    const path = litText(field);
-    return nested === null ? path : `${nested}.${path}`;
-  }
-
   /** The field of a field expression; null when Kibana treats it as no field (unquoted `null`). */
   private fieldRef(field: Lit, nested: string | null): FieldRef | null {
     if (unquotedKeyword(field) === "null") return null;
@@ -614,7 +607,7 @@ class KqlParser {
 
   private lowerFieldValue(field: Lit, list: ListNode, nested: string | null, start: number): Condition {
     const subject = this.fieldRef(field, nested);
-    if (subject === null) return this.lowerListFreeText(list, start);
+    if (subject === null) return this.lowerListFreeText(list);
     // `*:*` is match_all in Kibana's is(), checked on the field as written (before any nested prefix)
     return this.applyField(subject, isLoneWildcard(field), list, start);
   }
@@ -683,12 +676,8 @@ class KqlParser {
     return { kind: "fulltext", value: this.pattern(lit), caseSensitive: true, span };
   }
 
-  private lowerFreeText(lit: Lit): Condition {
-    return this.fullText(lit);
-  }
-
   /** `null:(a or b)`: Kibana treats an unquoted `null` field as no field. */
-  private lowerListFreeText(root: ListNode, start: number): Condition {
+  private lowerListFreeText(root: ListNode): Condition {
     const build = (node: ListNode): Condition => {
       switch (node.k) {
         case "value":
@@ -700,7 +689,6 @@ class KqlParser {
           return combine(node.k, node.items.map(build), this.span(firstStart(node), lastEnd(node)));
       }
     };
-    void start;
     return build(root);
   }
 }
