@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseEql, printEql } from "../../src/frontend/eql/index.js";
 import { loadRule } from "../../src/frontend/load-rule.js";
 import { standaloneSource } from "../../src/frontend/source.js";
-import { corpusDir, readIdentityFixtures, stripSpans } from "./util.js";
+import { corpusDir, irViolations, readIdentityFixtures, stripSpans } from "./util.js";
 
 /** Seeds modelled on the corpus (our own text): long lists, sequences, functions, comments, raw strings. */
 const EXTRA_SEEDS = [
@@ -116,7 +116,8 @@ function checkNeverThrows(seeds: readonly string[], numRuns: number, seed: numbe
       const text = mutate(seeds[si]!, muts);
       const r = parseEql(standaloneSource(text));
       if (r.value) {
-        // accepted: the IR must print and parse back to itself
+        // accepted: the IR is well-formed, and must print and parse back to itself
+        expect(irViolations(r.value, text.length)).toEqual([]);
         const printed = printEql(r.value.query, r.value.pipes);
         const again = parseEql(standaloneSource(printed));
         expect(stripSpans(again.value)).toEqual(stripSpans(r.value));

@@ -11,7 +11,7 @@ import { parseEql, printEql, UnprintableError } from "../../src/frontend/eql/ind
 import { loadRule } from "../../src/frontend/load-rule.js";
 import { standaloneSource } from "../../src/frontend/source.js";
 import type { Condition, EventQuery } from "../../src/ir/nodes.js";
-import { corpusDir, parseOk, readIdentityFixtures, stripSpans } from "./util.js";
+import { corpusDir, irViolations, parseOk, readIdentityFixtures, stripSpans } from "./util.js";
 
 function roundTrip(q: string): void {
   const ir = parseOk(q);
@@ -108,11 +108,33 @@ describe("corpus", () => {
       const qs = loaded.document!.querySpan!;
       expect(r.value.query.span.start).toBeGreaterThanOrEqual(qs.start);
       expect(r.value.query.span.end).toBeLessThanOrEqual(qs.end);
+      const bad = irViolations(r.value, loaded.source.text.length);
+      if (bad.length > 0) failures.push(`${file}: ${bad.join("; ")}`);
       const printed = printEql(r.value.query, r.value.pipes);
       const again = parseEql(standaloneSource(printed));
       if (JSON.stringify(stripSpans(again.value)) !== JSON.stringify(stripSpans(r.value))) failures.push(`${file}: identity fails\n${printed}`);
     }
     expect(failures).toEqual([]);
     expect(eql).toBe(1081);
+  });
+});
+
+describe("the IR invariant checker used by the corpus and fuzz tests", () => {
+  it("reports nested and, empty/adjacent text parts and out-of-range spans", () => {
+    const at = { start: 0, end: 1 };
+    const t = { kind: "test", value: { kind: "boolean", value: true, span: at }, span: at };
+    const bad = {
+      kind: "and",
+      operands: [{ kind: "and", operands: [t, t], span: at }, { kind: "pattern", parts: [{ kind: "text", value: "" }, { kind: "text", value: "a" }, { kind: "text", value: "b" }], span: { start: 0, end: 99 } }],
+      span: at,
+    };
+    expect(irViolations(bad, 10)).toEqual([
+      "ir: and directly inside and",
+      "ir.operands[1]: span {\"start\":0,\"end\":99} outside [0, 10]",
+      "ir.operands[1]: empty text part",
+      "ir.operands[1]: adjacent text parts",
+      "ir.operands[1]: adjacent text parts",
+    ]);
+    expect(irViolations(parseOk('process where a and (b and c : "x*y")'), 100)).toEqual([]);
   });
 });

@@ -84,3 +84,38 @@ export function readIdentityFixtures(): string[] {
     .filter((e) => e.length > 0);
 }
 
+
+/**
+ * IR invariants every parse must satisfy: and/or flattened with 2+ operands,
+ * normalised patterns (no empty or adjacent text parts), every span inside
+ * [0, fileLength] with start <= end. Returns the violations found.
+ */
+export function irViolations(root: unknown, fileLength: number): string[] {
+  const out: string[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => visit(n, `${path}[${i}]`));
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const n = node as Record<string, unknown>;
+    const span = n["span"] as { start: number; end: number } | undefined;
+    if (span && !(span.start >= 0 && span.start <= span.end && span.end <= fileLength)) out.push(`${path}: span ${JSON.stringify(span)} outside [0, ${fileLength}]`);
+    const kind = n["kind"];
+    if (kind === "and" || kind === "or") {
+      const ops = n["operands"] as { kind: string }[];
+      if (ops.length < 2) out.push(`${path}: ${kind} with ${ops.length} operand(s)`);
+      if (ops.some((o) => o.kind === kind)) out.push(`${path}: ${kind} directly inside ${kind}`);
+    }
+    if (kind === "pattern") {
+      const parts = n["parts"] as { kind: string; value?: string }[];
+      parts.forEach((p, i) => {
+        if (p.kind === "text" && p.value === "") out.push(`${path}: empty text part`);
+        if (p.kind === "text" && parts[i + 1]?.kind === "text") out.push(`${path}: adjacent text parts`);
+      });
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== "span") visit(v, `${path}.${k}`);
+  };
+  visit(root, "ir");
+  return out;
+}
