@@ -100,7 +100,11 @@ function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagn
   const mapped = applyFieldMap(query.condition, { spec: mapping, source, target: "osquery", code: "OSQUERY" });
   diagnostics.push(...mapped.diagnostics);
   const scope = makeScope(emit);
-  checkCondition(mapped.condition, { resolve: (f) => scope.resolve(f), sourceName: describeTables(emit) }, diagnostics);
+  // A field the mapping already reported (OSQUERY100) is not reported again as a missing column.
+  const reported = new Set(mapped.diagnostics.filter((d) => d.code === "OSQUERY100" && d.span).map((d) => `${d.span?.start}:${d.span?.end}`));
+  const checked: Diagnostic[] = [];
+  checkCondition(mapped.condition, { resolve: (f) => scope.resolve(f), sourceName: describeTables(emit) }, checked);
+  diagnostics.push(...checked.filter((d) => !(d.code === "OSQUERY110" && d.span && reported.has(`${d.span.start}:${d.span.end}`))));
 
   // Threshold: group keys are mapped fields.
   const groupBy: string[] = [];
