@@ -224,10 +224,10 @@ describe("positions", () => {
     expect(r.errors[0]?.code).toBe("KQL002");
   });
   it("a long or-chain and a long list do not recurse", () => {
-    const chain = Array.from({ length: 20000 }, (_, i) => `f:${i}`).join(" or ");
-    expect((kql(chain) as { operands: unknown[] }).operands.length).toBe(20000);
-    const list = `f:(${Array.from({ length: 20000 }, (_, i) => `v${i}`).join(" or ")})`;
-    expect((kql(list) as { values: unknown[] }).values.length).toBe(20000);
+    const chain = Array.from({ length: 10000 }, (_, i) => `f:${i}`).join(" or ");
+    expect((kql(chain) as { operands: unknown[] }).operands.length).toBe(10000);
+    const list = `f:(${Array.from({ length: 10000 }, (_, i) => `v${i}`).join(" or ")})`;
+    expect((kql(list) as { values: unknown[] }).values.length).toBe(10000);
   });
 });
 

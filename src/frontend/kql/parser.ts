@@ -167,6 +167,8 @@ class KqlParser {
   }
 
   private isKeywordAt(at: number): boolean {
+    const c = this.text[at];
+    if (c !== "n" && c !== "N" && !isKqlSpace(c)) return false;
     return this.binaryKeyword(at, "or") >= 0 || this.binaryKeyword(at, "and") >= 0 || this.notKeyword(at) >= 0;
   }
 
