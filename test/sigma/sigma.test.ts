@@ -300,3 +300,34 @@ describe("round trip through the reader and the evaluator", () => {
     expect(rt?.mismatches.length).toBeGreaterThan(0);
   });
 });
+
+describe("metadata", () => {
+  const rule = win(match("process.name", ["a.exe"]));
+  it("maps maturity to status and severity to level", () => {
+    const [d] = yamlOf(rule, docOf({ metadata: { ...docOf().metadata, maturity: "deprecated" }, severity: "critical" }));
+    expect(d?.["status"]).toBe("deprecated");
+    expect(d?.["level"]).toBe("critical");
+  });
+  it("derives a stable UUID when rule_id is not one, with a warning", () => {
+    const a = convert(rule, docOf({ ruleId: "not-a-uuid" }));
+    const b = convert(rule, docOf({ ruleId: "not-a-uuid" }));
+    expect(a.diagnostics.map((x) => x.code)).toContain("SIGMA315");
+    const [d] = loadSigma(a.text ?? "") as Record<string, unknown>[];
+    expect(d?.["id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a.text).toBe(b.text);
+  });
+  it("writes ATT&CK tactics with hyphens (tags appendix v2.1.0) and leaves other frameworks out", () => {
+    const threat = [
+      { framework: "MITRE ATT&CK", tactic: { id: "TA0005", name: "Defense Evasion", reference: "" }, techniques: [{ id: "T1070", name: "Indicator Removal", reference: "", subtechniques: [] }] },
+      { framework: "MITRE ATLAS", tactic: { id: "AML.TA0000", name: "x", reference: "" }, techniques: [] },
+    ];
+    const r = convert(rule, docOf({ threat }));
+    const [d] = loadSigma(r.text ?? "") as Record<string, unknown>[];
+    expect(d?.["tags"]).toEqual(["attack.defense-evasion", "attack.t1070"]);
+    expect(r.diagnostics.map((x) => x.code)).toContain("SIGMA316");
+  });
+  it("keeps Elastic's free-text tags out of Sigma tags", () => {
+    const [d] = yamlOf(rule, docOf({ tags: ["Domain: Endpoint", "OS: Windows", "Use Case: Threat Detection"] }));
+    expect(d?.["tags"]).toBeUndefined();
+  });
+});
