@@ -379,7 +379,11 @@ function parseEventFilter(p: Parser, inTerm: boolean): EventQuery | null {
     category = { kind: "named", name: stringValue(p, p.pos) };
     advance(p);
   } else {
-    syntaxError(p, "an event category (`any`, a name such as `process`, or a string)");
+    if (!inTerm && (k === L.T_LB || k === L.T_MISSING_OPEN)) {
+      report(p, error("EQL001", "expected an event category, found `[`: bracketed terms belong in `sequence [...] [...]` or `sample by ... [...] [...]`", spanOf(p, s, tokEnd(p))));
+    } else {
+      syntaxError(p, "an event category (`any`, a name such as `process`, or a string)");
+    }
     ok = false;
     if (k !== L.T_WHERE) {
       // skip to `where` if it comes before the end of this filter
