@@ -166,7 +166,16 @@ export function eventRows(
     const joined = new Map<string, Row>();
     for (const j of emit.joins) {
       const jr = rowsByAlias.get(j.alias);
-      if (!jr) continue;
+      if (!jr) {
+        // No joined row: another event's row with the same key would join this event's row too.
+        if (j.on.every(([, bc]) => base[bc] !== undefined)) {
+          const key = `${j.table}:${j.on.map(([, bc]) => String(base[bc])).join(",")}`;
+          const prior = joinRowsByKey.get(key);
+          if (prior !== undefined && prior !== "none") problem ??= `another event's ${j.table} row has the same key`;
+          if (prior === undefined) joinRowsByKey.set(key, "none");
+        }
+        continue;
+      }
       for (const [jc, bc] of j.on) {
         if (base[bc] === undefined && jr[jc] === undefined) base[bc] = 900000 + index;
         if (jr[jc] === undefined) jr[jc] = base[bc] as SqlValue;
@@ -177,7 +186,7 @@ export function eventRows(
       const content = JSON.stringify(Object.entries(jr).filter(([k]) => k !== ROW).sort());
       const prior = joinRowsByKey.get(key);
       if (prior !== undefined && prior !== content) problem ??= `another event's ${j.table} row has the same key`;
-      joinRowsByKey.set(key, content);
+      if (prior === undefined) joinRowsByKey.set(key, content);
       joined.set(j.table, jr);
     }
     if (problem) {
