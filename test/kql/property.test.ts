@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parseKql, parseLucene, printKql, printLucene } from "../../src/frontend/kql/index.js";
 import { literalSource, standaloneSource } from "../../src/frontend/source.js";
 import { noSpans } from "./helpers.js";
+import { expectInvariants } from "./invariants.js";
 
 const identityFile = fileURLToPath(new URL("../fixtures/kql-identity.txt", import.meta.url));
 const seedsKql = [
@@ -81,6 +82,7 @@ function roundTrip(q: string, lang: "kql" | "lucene"): void {
     expect(r.diagnostics.some((d) => d.severity === "error")).toBe(true);
     return;
   }
+  expectInvariants(r.value, 1000, 1000 + q.length);
   const printed = lang === "kql" ? printKql(r.value) : printLucene(r.value);
   const again = parse(standaloneSource(printed));
   expect(again.value, `${JSON.stringify(q)} -> ${JSON.stringify(printed)}`).not.toBeNull();

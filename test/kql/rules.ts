@@ -13,6 +13,7 @@ import { foldFilters, parseKql, parseLucene, printKql, printLucene } from "../..
 import { standaloneSource } from "../../src/frontend/source.js";
 import type { Condition, Span } from "../../src/ir/nodes.js";
 import { noSpans } from "./helpers.js";
+import { expectInvariants } from "./invariants.js";
 
 type Raw = Record<string, unknown>;
 
@@ -86,6 +87,7 @@ export function checkRule(path: string, text: string): RuleCheck {
   expectIdentity(language, cond);
   expect(ir.query.kind).toBe("event");
   if (ir.query.kind !== "event") return { language, type, filters: 0, threatQuery: false };
+  expectInvariants(ir.query.condition, 0, text.length);
   const all = operands(ir.query.condition);
   const own = operands(cond);
   expect(noSpans(all.slice(0, own.length))).toEqual(noSpans(own));
