@@ -11,10 +11,10 @@
 import type { Condition, Duration, EventQuery, FieldRef, Pipe, RuleIR, SequenceTerm, Span, Value } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
-import { applyFieldMap, constantOf, factsOf, type MapContext, mapValue, type MappingSpec, selectSource } from "../../src/mapping/index.js";
+import { applyFieldMap, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec, selectSource } from "../../src/mapping/index.js";
 import { parseEmit, requiredFields, type SplunkEmit } from "./emit.js";
 import { checkCondition, evalFields, evalValue, type ExprContext, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
-import { isSearchField, quote, relativeTime, spanText } from "./syntax.js";
+import { evalField, isSearchField, quote, relativeTime, spanText } from "./syntax.js";
 
 const T = "splunk";
 const CODE = "SPLUNK";
@@ -137,17 +137,62 @@ function headOf(plan: EventPlan, extraBy: readonly string[], timeSpan: string | 
   return lines;
 }
 
-/** Maps a rule-level field name (threshold, new_terms) through the plan's source. */
-function mapDetectionField(name: string, plan: EventPlan, span: Span, out: Diagnostic[]): string | null {
-  const ref: FieldRef = { kind: "field", path: name, optional: false, wildcard: false, span };
+/** A grouping key (threshold and new_terms fields, sequence join keys) as an eval expression, with the fields it reads. */
+interface GroupKey {
+  readonly expr: string;
+  readonly fields: readonly string[];
+  /** The field name when the key is a plain field `stats ... by` can name. */
+  readonly plain: string | null;
+}
+
+/**
+ * Maps a grouping key through the plan's source. A field mapped as the last
+ * path component of another (`basename`) is computed exactly with
+ * `mvindex(split(field, separator), -1)`, which apply.ts's mapValue cannot
+ * offer inside expressions.
+ */
+function groupKey(v: Value, plan: EventPlan, out: Diagnostic[]): GroupKey | null {
+  if (v.kind === "field" && !v.wildcard) {
+    const fm = lookupField(plan.ctx, v.path);
+    const target = fm?.to[0];
+    if (fm && target !== undefined && fm.to.length === 1 && fm.transform === "basename") {
+      return { expr: `mvindex(split(${evalField(target)}, ${quote(fm.separator)}), -1)`, fields: [target], plain: null };
+    }
+  }
   const before = out.length;
-  const v = mapValue(ref, plan.ctx, out);
+  const m = mapValue(v, plan.ctx, out);
+  const probe: Condition = { kind: "exists", subject: m, span: v.span };
+  checkCondition(probe, { rawSearch: plan.emit.kind === "search" }, out);
   if (out.slice(before).some((d) => d.severity === "error")) return null;
-  if (v.kind !== "field" || !isSearchField(v.path)) {
-    out.push(unsupported(`${CODE}028`, `field \`${name}\` cannot be grouped by in SPL`, span, { target: T }));
+  const fields = [...evalFields(probe)];
+  if (plan.emit.kind === "tstats" && !fields.every(isSearchField)) {
+    out.push(unsupported(`${CODE}028`, `\`${fields.join("`, `")}\` cannot be grouped by in tstats`, v.span, { target: T }));
     return null;
   }
-  return v.path;
+  return { expr: evalValue(m), fields, plain: m.kind === "field" && isSearchField(m.path) ? m.path : null };
+}
+
+/** Names for `stats ... by`: plain fields by name, computed keys through an `| eval` line (returned separately). */
+function byNames(keys: readonly GroupKey[], prefix: string): { names: string[]; evals: string[] } {
+  const names: string[] = [];
+  const evals: string[] = [];
+  keys.forEach((k, i) => {
+    if (k.plain) names.push(k.plain);
+    else {
+      names.push(`${prefix}${i + 1}`);
+      evals.push(`${prefix}${i + 1}=${k.expr}`);
+    }
+  });
+  return { names, evals };
+}
+
+function fieldKeys(names: readonly string[], plan: EventPlan, span: Span, out: Diagnostic[]): GroupKey[] {
+  const keys: GroupKey[] = [];
+  for (const name of names) {
+    const k = groupKey({ kind: "field", path: name, optional: false, wildcard: false, span } satisfies FieldRef, plan, out);
+    if (k) keys.push(k);
+  }
+  return keys;
 }
 
 /** Converts a rule; the text is null when any error was reported. */
@@ -210,30 +255,20 @@ function eventLines(plan: EventPlan, rule: RuleIR, out: Diagnostic[], setEarlies
     case "plain":
       return headOf(plan, [], null, { prefix: "" });
     case "threshold": {
-      const fields: string[] = [];
-      for (const f of det.fields) {
-        const m = mapDetectionField(f, plan, det.span, out);
-        if (m) fields.push(m);
-      }
-      const card: { field: string; value: number }[] = [];
-      for (const c of det.cardinality) {
-        const m = mapDetectionField(c.field, plan, det.span, out);
-        if (m) card.push({ field: m, value: c.value });
-      }
+      const keys = fieldKeys(det.fields, plan, det.span, out);
+      const card = fieldKeys(det.cardinality.map((c) => c.field), plan, det.span, out);
       if (hasErrors(out)) return null;
-      const lines = headOf(plan, [...fields, ...card.map((c) => c.field)], null, { prefix: "" });
-      const aggs = [tstats ? "sum(count) as count" : "count", ...card.map((c, i) => `dc(${c.field}) as cardinality${i + 1}`)];
-      lines.push(`| stats ${aggs.join(" ")}${fields.length > 0 ? ` by ${fields.join(" ")}` : ""}`);
-      const tests = [`count >= ${det.value}`, ...card.map((c, i) => `cardinality${i + 1} >= ${c.value}`)];
+      const lines = headOf(plan, [...keys, ...card].flatMap((k) => k.fields), null, { prefix: "" });
+      const by = byNames(keys, "group_k");
+      if (by.evals.length > 0) lines.push(`| eval ${by.evals.join(", ")}`);
+      const aggs = [tstats ? "sum(count) as count" : "count", ...card.map((c, i) => `dc(${c.plain ?? `eval(${c.expr})`}) as cardinality${i + 1}`)];
+      lines.push(`| stats ${aggs.join(" ")}${by.names.length > 0 ? ` by ${by.names.join(" ")}` : ""}`);
+      const tests = [`count >= ${det.value}`, ...det.cardinality.map((c, i) => `cardinality${i + 1} >= ${c.value}`)];
       lines.push(`| where ${tests.join(" AND ")}`);
       return lines;
     }
     case "new_terms": {
-      const fields: string[] = [];
-      for (const f of det.fields) {
-        const m = mapDetectionField(f, plan, det.span, out);
-        if (m) fields.push(m);
-      }
+      const keys = fieldKeys(det.fields, plan, det.span, out);
       const history = relativeTime(det.historyWindowStart);
       const from = relativeTime(rule.schedule.from);
       if (history === null || from === null) {
@@ -244,14 +279,16 @@ function eventLines(plan: EventPlan, rule: RuleIR, out: Diagnostic[], setEarlies
       out.push(
         warning(
           `${CODE}006`,
-          `approximation: new_terms becomes "first seen within the rule window": the search runs from ${history} (the history window, set as dispatch.earliest_time) and keeps the value combinations of ${fields.join(", ")} whose earliest event is after ${from}; each combination of values of multi-valued fields is not split out as Elastic does`,
+          `approximation: new_terms becomes "first seen within the rule window": the search runs from ${history} (the history window, set as dispatch.earliest_time) and keeps the value combinations of ${det.fields.join(", ")} whose earliest event is after ${from}; each combination of values of multi-valued fields is not split out as Elastic does`,
           det.span,
           { target: T },
         ),
       );
       setEarliest(history);
-      const lines = headOf(plan, fields, null, { prefix: "" });
-      lines.push(`| stats min(${tstats ? "firstTime" : "_time"}) as firstTime by ${fields.join(" ")}`);
+      const lines = headOf(plan, keys.flatMap((k) => k.fields), null, { prefix: "" });
+      const by = byNames(keys, "term_k");
+      if (by.evals.length > 0) lines.push(`| eval ${by.evals.join(", ")}`);
+      lines.push(`| stats min(${tstats ? "firstTime" : "_time"}) as firstTime by ${by.names.join(" ")}`);
       lines.push(`| where firstTime >= relative_time(now(), ${quote(from)})`);
       return lines;
     }
@@ -285,16 +322,13 @@ function sequenceLines(
     const keys: string[] = [];
     const keyFields: string[] = [];
     for (const k of [...q.by, ...t.by]) {
-      const before = out.length;
-      const v = mapValue(k, plan.ctx, out);
-      checkCondition({ kind: "exists", subject: v, span: k.span }, { rawSearch: plan.emit.kind === "search" }, out);
-      if (out.slice(before).some((d) => d.severity === "error")) continue;
-      keys.push(evalValue(v));
-      for (const f of evalFields({ kind: "exists", subject: v, span: k.span })) keyFields.push(f);
+      const g = groupKey(k, plan, out);
+      if (!g) continue;
+      keys.push(g.expr);
+      keyFields.push(...g.fields);
     }
     if (keyCount >= 0 && keys.length !== keyCount) out.push(error(`${CODE}043`, "the terms of the sequence have different numbers of join keys", t.span, { target: T }));
     keyCount = keys.length;
-    if (plan.emit.kind === "tstats" && !keyFields.every(isSearchField)) out.push(unsupported(`${CODE}028`, "a join key field cannot be grouped by in tstats", t.span, { target: T }));
     branches.push({ plan, keys, keyFields });
   }
   if (hasErrors(out)) return null;

@@ -133,6 +133,14 @@ describe("rule types", () => {
     expect(r.text).toContain('| stats min(_time) as firstTime by ParentImage\n| where firstTime >= relative_time(now(), "-9m")');
     expect((r.bundleEntry as { earliest: string }).earliest).toBe("-7d");
   });
+  it("a grouping field mapped as a basename is computed exactly with split()/mvindex()", () => {
+    const r = convert("event.category:process and host.os.type:windows and process.name:cmd.exe", "sysmon", {
+      type: "new_terms",
+      extra: '[rule.new_terms]\nfield = "new_terms_fields"\nvalue = ["host.name", "process.parent.name"]\n[[rule.new_terms.history_window_start]]\nfield = "history_window_start"\nvalue = "now-7d"\n',
+    });
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('| eval term_k2=mvindex(split(ParentImage, "\\\\"), -1)\n| stats min(_time) as firstTime by Computer term_k2');
+  });
   it("sequence: union of the terms, stats per join key, ordered, with a warning", () => {
     const r = convert(
       'sequence by process.entity_id with maxspan=30s [process where host.os.type == "windows" and process.name : "a.exe"] [network where host.os.type == "windows" and destination.port == 443]',
