@@ -1,0 +1,18 @@
+-- LSASS Memory Dump via Comsvcs MiniDump
+-- rule_id: 0d4f1e33-6081-4ca2-93e4-5f6a7b8c9d04
+-- description: Identifies rundll32 using comsvcs.dll MiniDump, a living-off-the-land way to dump LSASS memory.
+-- severity: high (risk 73)
+-- attack: TA0006 Credential Access / T1003 T1003.001
+-- reference: https://lolbas-project.github.io/lolbas/Libraries/comsvcs/
+-- author: ruleport
+-- dates: created 2023/11/20, updated 2025/05/02
+-- license: Apache-2.0
+-- schedule: every 300s (rule interval 5m, look-back now-9m)
+-- osquery: profile live, platform windows, table processes
+SELECT p.*, pe.original_filename AS pe_original_filename
+FROM processes AS p
+LEFT JOIN file AS pe ON pe.path = p.path
+WHERE (lower(p.name) = 'rundll32.exe' OR pe.original_filename = 'RUNDLL32.EXE')
+  AND p.cmdline LIKE '%comsvcs%'
+  AND regex_match(p.cmdline, '^(?:[\s\S]*(?:[mM][iI][nN][iI][dD][uU][mM][pP]|#\+?24)[\s\S]*)$', 0) IS NOT NULL
+  AND length(p.cmdline) > 20;

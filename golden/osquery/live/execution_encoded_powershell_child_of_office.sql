@@ -1,0 +1,19 @@
+-- Encoded PowerShell Spawned by an Office Application
+-- rule_id: 5a1c8f0e-3b1d-4c52-9a7e-0c6f2b7d9e01
+-- description: Identifies PowerShell started by a Microsoft Office application with an encoded command, a common macro payload pattern.
+-- severity: high (risk 73)
+-- attack: TA0002 Execution / T1059 T1059.001
+-- reference: https://attack.mitre.org/techniques/T1059/001/
+-- author: ruleport
+-- dates: created 2024/02/01, updated 2025/06/10
+-- license: Apache-2.0
+-- schedule: every 300s (rule interval 5m, look-back now-9m)
+-- osquery: profile live, platform windows, table processes
+SELECT p.*, parent.name AS parent_name, pe.original_filename AS pe_original_filename
+FROM processes AS p
+LEFT JOIN processes AS parent ON parent.pid = p.parent
+LEFT JOIN file AS pe ON pe.path = p.path
+WHERE lower(parent.name) IN ('winword.exe', 'excel.exe', 'powerpnt.exe', 'outlook.exe')
+  AND (lower(p.name) IN ('powershell.exe', 'pwsh.exe') OR pe.original_filename = 'PowerShell.EXE')
+  AND (p.cmdline LIKE '% -enc %' OR p.cmdline LIKE '% -EncodedCommand %' OR p.cmdline LIKE '% -e_ %')
+  AND (p.path IS NULL OR p.path NOT LIKE '_:\Program Files\%\powershell.exe');
