@@ -1096,44 +1096,14 @@ function opName(k: number): string {
 function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number): Term {
   const name = opName(op);
   advance(p);
-  const constants: (StringLit | NumberLit | BooleanLit | null)[] = [];
+  const constants: (StringLit | NumberLit | BooleanLit)[] = [];
   let ok = true;
-  const one = (): void => {
-    const k = peek(p);
-    const c = constantAt(p);
-    if (c) {
-      constants.push(c);
-      advance(p);
-      return;
-    }
-    if (k === L.T_NULL) {
-      report(p, error("EQL026", `\`null\` cannot follow \`${name}\`: use \`== null\` or \`!= null\``, spanOf(p, tokStart(p), tokEnd(p))));
-      advance(p);
-      ok = false;
-      return;
-    }
-    // Not a literal: ES's grammar rejects it. Parse it to say what it is.
-    const vs = tokStart(p);
-    if (k === L.T_MINUS && (peekAt(p, 1) === L.T_INTEGER || peekAt(p, 1) === L.T_DECIMAL)) {
-      advance(p);
-      advance(p);
-      report(p, error("EQL013", `the right side of \`${name}\` must be a string literal; a negative number is not a literal in EQL`, spanOf(p, vs, prevEnd(p))));
-      ok = false;
-      return;
-    }
-    if (startsValue(k)) {
-      const t = parseUnary(p);
-      const what = t.kind === "field" ? "a field" : t.kind === "call" ? "a function call" : describeTerm(t);
-      report(p, error("EQL013", `the right side of \`${name}\` must be a literal (or a parenthesised list of literals), found ${what}: Elasticsearch does not compare a field with a field or a function`, spanOf(p, vs, prevEnd(p))));
-    } else {
-      syntaxError(p, `a string after \`${name}\``);
-    }
-    ok = false;
-  };
   if (peek(p) === L.T_LP) {
     advance(p);
     for (;;) {
-      one();
+      const c = predicateConstant(p, name);
+      if (c) constants.push(c);
+      else ok = false;
       if (peek(p) !== L.T_COMMA) break;
       advance(p);
     }
@@ -1145,7 +1115,9 @@ function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number
       ok = false;
     }
   } else {
-    one();
+    const c = predicateConstant(p, name);
+    if (c) constants.push(c);
+    else ok = false;
   }
   const span = spanOf(p, s, prevEnd(p));
   const subject = asValue(p, subjectT);
@@ -1153,7 +1125,6 @@ function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number
   if (op === L.T_REGEX || op === L.T_REGEX_I) {
     const patterns: RegexLit[] = [];
     for (const c of constants) {
-      if (!c) continue;
       if (c.kind !== "string") {
         report(p, error("EQL026", `\`${name}\` needs a string (a regular expression), found ${describeTerm(c)}`, c.span));
         ok = false;
@@ -1166,7 +1137,6 @@ function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number
   }
   const values: MatchValue[] = [];
   for (const c of constants) {
-    if (!c) continue;
     if (c.kind === "string") values.push(wildcardPattern(c.value, c.span));
     else if (op === L.T_SEQ) values.push(c);
     else {
@@ -1177,6 +1147,37 @@ function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number
   if (!ok) return { kind: "error", span };
   if (op === L.T_SEQ) return { kind: "match", subject, values, caseSensitive: false, operator: ":", span };
   return { kind: "match", subject, values, caseSensitive: op === L.T_LIKE, operator: "like", span };
+}
+
+/** The literal after `:`/like/regex (advancing past it), or null after reporting what was there instead. */
+function predicateConstant(p: Parser, name: string): StringLit | NumberLit | BooleanLit | null {
+  const k = peek(p);
+  const c = constantAt(p);
+  if (c) {
+    advance(p);
+    return c;
+  }
+  if (k === L.T_NULL) {
+    report(p, error("EQL026", `\`null\` cannot follow \`${name}\`: use \`== null\` or \`!= null\``, spanOf(p, tokStart(p), tokEnd(p))));
+    advance(p);
+    return null;
+  }
+  // Not a literal: ES's grammar rejects it. Parse it to say what it is.
+  const vs = tokStart(p);
+  if (k === L.T_MINUS && (peekAt(p, 1) === L.T_INTEGER || peekAt(p, 1) === L.T_DECIMAL)) {
+    advance(p);
+    advance(p);
+    report(p, error("EQL013", `the right side of \`${name}\` must be a string literal; a negative number is not a literal in EQL`, spanOf(p, vs, prevEnd(p))));
+    return null;
+  }
+  if (startsValue(k)) {
+    const t = parseUnary(p);
+    const what = t.kind === "field" ? "a field" : t.kind === "call" ? "a function call" : describeTerm(t);
+    report(p, error("EQL013", `the right side of \`${name}\` must be a literal (or a parenthesised list of literals), found ${what}: Elasticsearch does not compare a field with a field or a function`, spanOf(p, vs, prevEnd(p))));
+  } else {
+    syntaxError(p, `a string after \`${name}\``);
+  }
+  return null;
 }
 
 /** The literal at the current token (string, number, boolean), or null. Does not advance. */
