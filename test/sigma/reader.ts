@@ -56,6 +56,8 @@ function normalise(parts: readonly PatternPart[]): Pattern {
   return { kind: "pattern", parts: out, span: S };
 }
 
+const LUCENE_RESERVED = new Set(['"', "@", "&", "~", "<", ">", "#"]);
+
 /** The PCRE subset the target writes -> the Lucene dialect the IR carries (anchors dropped, escapes kept). */
 export function pcreToLucene(src: string): string {
   let body = src;
@@ -75,7 +77,8 @@ export function pcreToLucene(src: string): string {
     }
     if (c === "[") inClass = true;
     if (c === "]") inClass = false;
-    out += c;
+    // characters that are operators in Lucene but plain in PCRE
+    out += !inClass && LUCENE_RESERVED.has(c) ? "\\" + c : c;
   }
   return out;
 }

@@ -7,7 +7,7 @@
  * values that match a leaf, case variants, near misses, and absence, combined
  * with a seeded PRNG (deterministic).
  */
-import type { Condition, PatternPart, RuleIR } from "../../src/ir/nodes.js";
+import type { Condition, EventQuery, PatternPart, RuleIR } from "../../src/ir/nodes.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import { setField } from "../../src/eval/fields.js";
 import { parseLuceneRegex, sampleRegex } from "../../src/eval/lucene-regex.js";
@@ -130,10 +130,16 @@ export function verdicts(cond: Condition, events: readonly object[]): boolean[] 
   return events.map((_, i) => hit.has(i));
 }
 
-/** The IR condition the target printed: the query after the same source selection and field mapping. */
-export function mappedCondition(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): Condition | null {
-  if (rule.query.kind !== "event") return null;
-  return mapEventQuery(rule.query, rule, doc, mapping)?.condition ?? null;
+/** The event queries behind the detection documents, in document order (a sequence's terms, or the one query). */
+function eventQueries(rule: RuleIR): EventQuery[] {
+  switch (rule.query.kind) {
+    case "event":
+      return [rule.query];
+    case "sequence":
+      return rule.query.terms.map((t) => t.query);
+    case "sample":
+      return [];
+  }
 }
 
 export interface RoundTrip {
@@ -143,15 +149,30 @@ export interface RoundTrip {
   readonly mismatches: number[];
 }
 
-/** Reads the (single, non-correlation) Sigma document back and compares verdicts. */
+/**
+ * Reads every detection document of the Sigma output back (the rule itself,
+ * or the base rules of a correlation) and compares verdicts with the mapped
+ * event query it came from. Null when there is nothing to compare.
+ */
+export function roundTripAll(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, text: string): RoundTrip[] | null {
+  const queries = eventQueries(rule);
+  const docs = loadSigma(text).filter((d): d is { detection: Record<string, unknown> } => typeof d === "object" && d !== null && "detection" in d);
+  if (queries.length === 0 || docs.length !== queries.length) return null;
+  const out: RoundTrip[] = [];
+  for (let i = 0; i < queries.length; i++) {
+    const original = mapEventQuery(queries[i] as EventQuery, rule, doc, mapping)?.condition;
+    if (!original) return null;
+    const readBack = readDetection((docs[i] as { detection: Record<string, unknown> }).detection);
+    const events = generateEvents(original);
+    const a = verdicts(original, events);
+    const b = verdicts(readBack, events);
+    out.push({ original, readBack, events, mismatches: a.flatMap((x, k) => (x === b[k] ? [] : [k])) });
+  }
+  return out;
+}
+
+/** The single-document case (a plain rule). */
 export function roundTrip(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, text: string): RoundTrip | null {
-  const original = mappedCondition(rule, doc, mapping);
-  const docs = loadSigma(text);
-  if (!original || docs.length !== 1) return null;
-  const readBack = readDetection((docs[0] as { detection: Record<string, unknown> }).detection);
-  const events = generateEvents(original);
-  const a = verdicts(original, events);
-  const b = verdicts(readBack, events);
-  const mismatches = a.flatMap((x, i) => (x === b[i] ? [] : [i]));
-  return { original, readBack, events, mismatches };
+  if (rule.query.kind !== "event" || loadSigma(text).length !== 1) return null;
+  return roundTripAll(rule, doc, mapping, text)?.[0] ?? null;
 }

@@ -282,6 +282,7 @@ describe("round trip through the reader and the evaluator", () => {
     ["regex", { kind: "regex-match", subject: field("process.command_line"), patterns: [{ kind: "regex", dialect: "lucene", source: "[a-c]+\\.(exe|dll)", span: S }], caseSensitive: false, span: S }],
     ["exists and numbers", and({ kind: "exists", subject: field("process.command_line"), span: S }, { kind: "compare", op: "<", left: field("process.pid"), right: num(100), span: S }, match("process.parent.pid", [num(4)]))],
     ["literal wildcard characters", match("process.command_line", [lit("a*b?\\c")])],
+    ["regex with quotes and classes", { kind: "regex-match", subject: field("process.command_line"), patterns: [{ kind: "regex", dialect: "lucene", source: '\\".*\\.exe[^\\"].*', span: S }], caseSensitive: false, span: S }],
   ];
   for (const [name, cond] of cases) {
     it(name, () => {
