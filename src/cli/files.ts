@@ -99,8 +99,14 @@ export function isInside(inner: string, outer: string): boolean {
 }
 
 /** Writes a file atomically: a temporary file beside it, then a rename. Throws on failure (the caller reports it). */
+const madeDirs = new Set<string>();
+
 export function writeAtomic(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  const dir = dirname(file);
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, content);

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Diagnostic, render, type Status } from "../diagnostics/index.js";
+import { type Diagnostic, render, type SourceFile, type Status } from "../diagnostics/index.js";
 import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "../compile.js";
 import { MappingLoadError, loadOverride } from "../mapping/index.js";
 import { packageRoot } from "../package-root.js";
@@ -286,11 +286,11 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
   let outFailed = false;
   const printLimit = verbose ? Infinity : 200;
   let printed = 0;
-  const show = (d: Diagnostic, text: string) => {
+  const show = (d: Diagnostic, source: SourceFile) => {
     if (quiet) return;
     if (!verbose && d.severity === "info") return;
     if (!verbose && d.severity === "warning" && mode === "convert") return;
-    if (printed++ < printLimit) io.err(text);
+    if (printed++ < printLimit) io.err(render(d, source));
   };
 
   const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(discovery.files.length) : null;
@@ -319,7 +319,7 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     timings?.start("load+parse");
     const parsed = parseRule(file.path, text);
     timings?.stop();
-    for (const d of parsed.parseDiagnostics) show(d, render(d, parsed.source));
+    for (const d of parsed.parseDiagnostics) show(d, parsed.source);
     const doc = parsed.document;
     const rule: ReportRule = {
       file: file.path,
@@ -357,7 +357,7 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
           diags.push({ code: "CLI010", severity: "error", message: `cannot write ${dest}: ${(e as Error).message}`, span: null, target: req.target.id });
         }
       }
-      for (const d of diags) show(d, render(d, parsed.source));
+      for (const d of diags) show(d, parsed.source);
       if (parsed.ir && fails(status, diags, failOn)) failed = true;
       rule.targets[req.target.id] = { status: parsed.ir ? status : parsed.parseStatus, profile: req.profile, outputs: outputs.map(displayPath), diagnostics: diags.map((d) => toReportDiagnostic(d, parsed.source)) };
     }

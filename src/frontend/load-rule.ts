@@ -107,6 +107,9 @@ const KNOWN: Readonly<Record<string, Kind>> = {
   "hunt.*": "any",
 };
 
+/** String values whose positions the loader needs (queries are parsed; dates are checked). */
+const LOCATED_STRINGS: ReadonlySet<string> = new Set(["rule.query", "rule.threat_query", "metadata.creation_date", "metadata.updated_date", "metadata.deprecation_date"]);
+
 /** Required in every rule; `language` and `query` are required by type below. */
 const REQUIRED = ["rule.name", "rule.rule_id", "rule.type", "rule.description", "rule.severity", "rule.risk_score", "rule.author"];
 const QUERY_TYPES = new Set(["query", "eql", "threshold", "new_terms", "threat_match", "esql", "saved_query"]);
@@ -257,7 +260,7 @@ export function loadRule(path: string, rawText: string): Result<LoadedRule> {
     }
     return { value: { source, document: null }, diagnostics };
   }
-  const loc = locateToml(text);
+  const loc = locateToml(text, LOCATED_STRINGS);
   walkKeys(data, "", loc, diagnostics);
 
   const rule = data["rule"];
@@ -303,7 +306,11 @@ export function loadRule(path: string, rawText: string): Result<LoadedRule> {
   const sup = isTable(rule["alert_suppression"]) ? rule["alert_suppression"] : null;
   const supDur = sup && isTable(sup["duration"]) ? sup["duration"] : null;
   const meta = isTable(data["metadata"]) ? data["metadata"] : {};
-  const filters: KibanaFilter[] = tables(rule["filters"]).map((f) => ({ raw: f, span: spanOf(loc, "rule.filters") }));
+  const filterList = (key: string): KibanaFilter[] => {
+    const spans = loc.arrayTables.get(`rule.${key}`);
+    return tables(rule[key]).map((f, i) => ({ raw: f, span: spans?.[i] ?? spanOf(loc, `rule.${key}`) }));
+  };
+  const filters = filterList("filters");
 
   const document: RuleDocument = {
     path,
@@ -356,6 +363,7 @@ export function loadRule(path: string, rawText: string): Result<LoadedRule> {
         }
       : null,
     filters,
+    threatFilters: filterList("threat_filters"),
     threatIndex: strs(rule["threat_index"]),
     threatQuery,
     threatLanguage: str(rule["threat_language"]),

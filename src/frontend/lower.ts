@@ -3,7 +3,7 @@
  * adds what the rule type means (threshold, new_terms, threat_match, filters,
  * overrides, schedule).
  */
-import type { Condition, Detection, EventQuery, Pipe, Query, RuleIR, Span } from "../ir/nodes.js";
+import { assertNever, type Condition, type Detection, type EventQuery, type Pipe, type Query, type RuleIR, type SequenceTerm, type Span } from "../ir/nodes.js";
 import { type Diagnostic, error, hasErrors, type Result, unsupported } from "../diagnostics/index.js";
 import { parseEql } from "./eql/index.js";
 import { foldFilters, parseKql, parseLucene } from "./kql/index.js";
@@ -97,10 +97,29 @@ function anyEvent(condition: Condition): EventQuery {
   return { kind: "event", category: { kind: "any" }, condition, span: condition.span };
 }
 
+/** ANDs two conditions, keeping `and` flat. */
+function andConditions(a: Condition, b: Condition): Condition {
+  const operands = [...(a.kind === "and" ? a.operands : [a]), ...(b.kind === "and" ? b.operands : [b])];
+  return { kind: "and", operands, span: a.span };
+}
+
+/**
+ * Kibana applies a rule's filters to every event the search reads, so for a
+ * sequence or sample they hold on every term (and on `until`).
+ */
 function andIntoQuery(query: Query, extra: Condition): Query {
-  if (query.kind !== "event") return query; // filters on sequences are rejected by foldFilters' caller below
-  const operands = [...(query.condition.kind === "and" ? query.condition.operands : [query.condition]), ...(extra.kind === "and" ? extra.operands : [extra])];
-  return { ...query, condition: { kind: "and", operands, span: query.condition.span } };
+  const intoEvent = (q: EventQuery): EventQuery => ({ ...q, condition: andConditions(q.condition, extra) });
+  const intoTerm = (t: SequenceTerm): SequenceTerm => ({ ...t, query: intoEvent(t.query) });
+  switch (query.kind) {
+    case "event":
+      return intoEvent(query);
+    case "sequence":
+      return { ...query, terms: query.terms.map(intoTerm), until: query.until ? intoTerm(query.until) : null };
+    case "sample":
+      return { ...query, terms: query.terms.map(intoTerm) };
+    default:
+      return assertNever(query, "query");
+  }
 }
 
 function lowerDetection(doc: RuleDocument, diagnostics: Diagnostic[]): Detection {
@@ -126,6 +145,11 @@ function lowerDetection(doc: RuleDocument, diagnostics: Diagnostic[]): Detection
         const r = doc.threatLanguage === "lucene" ? parseLucene(doc.threatQuery) : parseKql(doc.threatQuery);
         diagnostics.push(...r.diagnostics);
         threatQuery = r.value;
+      }
+      if (doc.threatFilters.length > 0) {
+        const f = foldFilters(doc.threatFilters);
+        diagnostics.push(...f.diagnostics);
+        if (f.value) threatQuery = threatQuery === null ? f.value : andConditions(threatQuery, f.value);
       }
       return {
         kind: "threat_match",

@@ -72,6 +72,8 @@ export interface RuleDocument {
   } | null;
   readonly newTerms: { readonly fields: readonly string[]; readonly historyWindowStart: string; readonly span: Span | null } | null;
   readonly filters: readonly KibanaFilter[];
+  /** `threat_filters`: Kibana filters on the indicator documents of a threat_match rule. */
+  readonly threatFilters: readonly KibanaFilter[];
   readonly threatIndex: readonly string[];
   readonly threatQuery: QuerySource | null;
   readonly threatLanguage: string | null;

@@ -22,6 +22,8 @@ export interface TomlLocations {
   readonly keys: Map<string, Span>;
   /** Dotted key path -> string value position, for string-valued keys. */
   readonly strings: Map<string, LocatedString>;
+  /** Array-of-tables header path (`rule.filters`) -> the span of each `[[...]]` header, in order. */
+  readonly arrayTables: Map<string, Span[]>;
 }
 
 function isBareKeyChar(c: number): boolean {
@@ -89,6 +91,20 @@ export function readTomlString(t: string, i: number): (LocatedString & { next: n
   }
   const multi = triple('"');
   if (!multi && t[i] !== '"') return null;
+  {
+    // fast path: no backslash before the end means no escapes; the value is a slice
+    const end = skipTomlString(t, start);
+    if (end < 0) return null;
+    let body = start + (multi ? 3 : 1);
+    if (multi) {
+      if (t[body] === "\r" && t[body + 1] === "\n") body += 2;
+      else if (t[body] === "\n") body += 1;
+    }
+    const bodyEnd = end - (multi ? 3 : 1);
+    if (t.indexOf("\\", body) < 0 || t.indexOf("\\", body) >= bodyEnd) {
+      return { value: t.slice(body, bodyEnd), offsets: null, base: body, span: { start, end }, next: end };
+    }
+  }
   i += multi ? 3 : 1;
   if (multi) {
     if (t[i] === "\r" && t[i + 1] === "\n") i += 2;
@@ -153,10 +169,52 @@ export function readTomlString(t: string, i: number): (LocatedString & { next: n
   }
 }
 
-/** Scans the file for key and string-value positions. */
-export function locateToml(t: string): TomlLocations {
+/** The index just after the TOML string starting at `i`, or -1 if there is none. Builds nothing. */
+function skipTomlString(t: string, i: number): number {
+  const q = t.charCodeAt(i);
+  if (q !== 34 && q !== 39) return -1;
+  const triple = t.charCodeAt(i + 1) === q && t.charCodeAt(i + 2) === q;
+  if (q === 39) {
+    if (triple) {
+      const close = t.indexOf("\'\'\'", i + 3);
+      if (close < 0) return -1;
+      let end = close + 3;
+      while (end < t.length && t.charCodeAt(end) === 39 && end - close < 5) end++;
+      return end;
+    }
+    const close = t.indexOf("'", i + 1);
+    return close < 0 ? -1 : close + 1;
+  }
+  let j = i + (triple ? 3 : 1);
+  const n = t.length;
+  while (j < n) {
+    const c = t.charCodeAt(j);
+    if (c === 92) {
+      j += 2;
+      continue;
+    }
+    if (c === 34) {
+      if (!triple) return j + 1;
+      if (t.charCodeAt(j + 1) === 34 && t.charCodeAt(j + 2) === 34) {
+        let end = j + 3;
+        while (end < n && t.charCodeAt(end) === 34 && end - j < 5) end++;
+        return end;
+      }
+    } else if (c === 10 && !triple) return -1;
+    j++;
+  }
+  return -1;
+}
+
+/**
+ * Scans the file for key positions, and for the values of the string keys in
+ * `wanted` (decoded, with their offsets). Other strings are skipped without
+ * being decoded.
+ */
+export function locateToml(t: string, wanted: ReadonlySet<string> | null = null): TomlLocations {
   const keys = new Map<string, Span>();
   const strings = new Map<string, LocatedString>();
+  const arrayTables = new Map<string, Span[]>();
   let table: string[] = [];
   let i = 0;
   const n = t.length;
@@ -170,7 +228,13 @@ export function locateToml(t: string): TomlLocations {
       if (k) {
         table = k.parts;
         const path = table.join(".");
-        if (!keys.has(path)) keys.set(path, { start: i, end: k.end + (arr ? 2 : 1) });
+        const span = { start: i, end: k.end + (arr ? 2 : 1) };
+        if (!keys.has(path)) keys.set(path, span);
+        if (arr) {
+          const list = arrayTables.get(path);
+          if (list) list.push(span);
+          else arrayTables.set(path, [span]);
+        }
       }
       i = skipLine(t, i);
       continue;
@@ -188,16 +252,24 @@ export function locateToml(t: string): TomlLocations {
     if (!keys.has(path)) keys.set(path, { start: i, end: k.end });
     let j = k.end + 1;
     while (t[j] === " " || t[j] === "\t") j++;
-    const s = readTomlString(t, j);
-    if (s) {
-      if (!strings.has(path)) strings.set(path, { value: s.value, offsets: s.offsets, base: s.base, span: s.span });
-      i = skipLine(t, s.next);
-      continue;
+    if (wanted && !wanted.has(path)) {
+      const next = skipTomlString(t, j);
+      if (next >= 0) {
+        i = skipLine(t, next);
+        continue;
+      }
+    } else {
+      const s = readTomlString(t, j);
+      if (s) {
+        if (!strings.has(path)) strings.set(path, { value: s.value, offsets: s.offsets, base: s.base, span: s.span });
+        i = skipLine(t, s.next);
+        continue;
+      }
     }
     // arrays and inline tables may span lines and hold strings with brackets: skip them by scanning
     i = skipValue(t, j);
   }
-  return { keys, strings };
+  return { keys, strings, arrayTables };
 }
 
 function skipLine(t: string, i: number): number {
@@ -211,9 +283,9 @@ function skipValue(t: string, i: number): number {
   while (i < t.length) {
     const c = t[i];
     if (c === '"' || c === "'") {
-      const s = readTomlString(t, i);
-      if (!s) return skipLine(t, i);
-      i = s.next;
+      const next = skipTomlString(t, i);
+      if (next < 0) return skipLine(t, i);
+      i = next;
       continue;
     }
     if (c === "#") {

@@ -88,8 +88,13 @@ export function factsOf(query: EventQuery, rule: RuleIR, doc: RuleDocument | nul
   return { category, os, dataset, index: rule.index, integration: doc?.metadata.integration ?? [] };
 }
 
+const globs = new Map<string, RegExp>();
 function globMatch(glob: string, s: string): boolean {
-  const re = new RegExp("^" + glob.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$", "i");
+  let re = globs.get(glob);
+  if (!re) {
+    re = new RegExp("^" + glob.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$", "i");
+    globs.set(glob, re);
+  }
   return re.test(s);
 }
 

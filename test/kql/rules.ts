@@ -136,20 +136,26 @@ export function checkRule(path: string, text: string): RuleCheck {
       expect(det.threatIndex).toEqual(raw["threat_index"]);
       expect(det.threatIndicatorPath).toEqual(raw["threat_indicator_path"] ?? null);
       expect(det.mappings).toEqual(((raw["threat_mapping"] as Raw[]) ?? []).map((m) => ((m["entries"] as Raw[]) ?? []).map((e) => ({ field: e["field"], type: e["type"], value: e["value"] }))));
+      // threat_query AND the enabled threat_filters (folded by lower.ts), each without loss
       const tq = raw["threat_query"] as string | undefined;
-      if (tq !== undefined) {
-        const expected = parseBoth((raw["threat_language"] as string) ?? "kuery", tq);
-        expect(noSpans(det.threatQuery)).toEqual(noSpans(expected));
-        expectIdentity((raw["threat_language"] as string) ?? "kuery", det.threatQuery!);
-      } else expect(det.threatQuery).toBeNull();
-      // threat_filters: lower.ts does not carry them yet; they must at least fold without loss
       const tf = (raw["threat_filters"] as Raw[] | undefined) ?? [];
+      const nFilters = tf.filter((f) => (f["meta"] as Raw | undefined)?.["disabled"] !== true).length;
+      let folded: Condition | null = null;
       if (tf.length > 0) {
         const r = foldFilters(tf.map((f) => ({ raw: f, span: null })));
         expect(errorsOf(r.diagnostics), path).toEqual([]);
-        const n = tf.filter((f) => (f["meta"] as Raw | undefined)?.["disabled"] !== true).length;
-        expect(operands(r.value!).length).toBe(n);
+        expect(operands(r.value!).length).toBe(nFilters);
+        folded = r.value;
       }
+      if (tq !== undefined) {
+        const expected = parseBoth((raw["threat_language"] as string) ?? "kuery", tq);
+        const ownOps = operands(expected);
+        const got = operands(det.threatQuery!);
+        expect(noSpans(got.slice(0, ownOps.length))).toEqual(noSpans(ownOps));
+        expect(noSpans(got.slice(ownOps.length))).toEqual(noSpans(folded ? operands(folded) : []));
+        if (nFilters === 0) expectIdentity((raw["threat_language"] as string) ?? "kuery", det.threatQuery!);
+      } else if (folded) expect(noSpans(det.threatQuery)).toEqual(noSpans(folded));
+      else expect(det.threatQuery).toBeNull();
       break;
     }
     default:
