@@ -398,8 +398,17 @@ function evalAt(c: Condition, negated: boolean): { text: string; compound: boole
       const parts = c.operands.map((o) => { const p = evalAt(o, negated); return wrap(p.text, p.compound); });
       return { text: parts.join(isAnd ? " AND " : " OR "), compound: true };
     }
-    case "not":
-      return evalAt(c.operand, !negated);
+    case "not": {
+      const x = c.operand;
+      if (!isScript(x)) return evalAt(x, !negated);
+      // Elasticsearch runs the operand as a script: `not` of a script is three-valued
+      // (a null argument gives null, which does not match), unlike `must_not`.
+      const inner = evalAt(x, false);
+      if (!negated) return { text: `NOT ${wrap(inner.text, inner.compound)}`, compound: false };
+      // The complement of that (inside a negated bool): the operand holds, or it was null.
+      const guards = [...evalFields(x)].map((f) => `isnull(${evalField(f)})`);
+      return { text: [...guards, wrap(inner.text, inner.compound)].join(" OR "), compound: true };
+    }
     case "exists": {
       const f = evalValue(c.subject);
       return { text: negated ? `isnull(${f})` : `isnotnull(${f})`, compound: false };
@@ -420,6 +429,39 @@ function evalAt(c: Condition, negated: boolean): { text: string; compound: boole
     default:
       return assertNever(c, "condition");
   }
+}
+
+/**
+ * Whether Elasticsearch evaluates this leaf as a Painless script (three-valued)
+ * rather than as a query: query leaves compare a field with constants, or are
+ * startsWith/endsWith/stringContains/cidrMatch of a field with string
+ * constants (see src/eval/condition.ts, which models the same split).
+ */
+export function isScriptLeaf(c: Condition): boolean {
+  const constant = (v: Value) => v.kind === "string" || v.kind === "number" || v.kind === "boolean" || v.kind === "null" || v.kind === "datemath";
+  switch (c.kind) {
+    case "match":
+    case "regex-match":
+    case "exists":
+      return c.subject.kind !== "field";
+    case "compare":
+      return !((c.left.kind === "field" && constant(c.right)) || (c.right.kind === "field" && constant(c.left)));
+    case "test": {
+      const v = c.value;
+      if (v.kind === "field" || v.kind === "boolean") return false;
+      if (v.kind !== "call") return true;
+      const [first, ...rest] = v.args;
+      const queryable = ["startsWith", "endsWith", "stringContains", "cidrMatch"].includes(v.name) && first?.kind === "field" && rest.length > 0 && rest.every((a) => a.kind === "string");
+      return !queryable;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A `not` over a script is a script; `and`/`or` are always queries (bool queries). */
+function isScript(c: Condition): boolean {
+  return c.kind === "not" ? isScript(c.operand) : isScriptLeaf(c);
 }
 
 function evalLeaf(c: Condition): { text: string; compound: boolean } {
