@@ -1,0 +1,142 @@
+/**
+ * A run that dies while writing leaves no partial file under a final name.
+ *
+ * In process: node:fs is wrapped so that a chosen write dies half-way (the
+ * first half of the bytes reach the disk, then the call throws, as on a full
+ * disk or a crash), or the rename after it fails. Out of process: the built
+ * CLI (dist/) is killed with SIGKILL at several moments of a batch, and every
+ * file left under a final name must be complete.
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import * as realFs from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ROOT } from "./settings.js";
+
+/** Which writes die: `write` = the temporary file's write half-way, `rename` = the rename after it. */
+const fault: { mode: "none" | "write" | "rename"; match: RegExp } = { mode: "none", match: /$^/ };
+
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const writeFileSync = (file: realFs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, options?: realFs.WriteFileOptions) => {
+    if (fault.mode === "write" && typeof file === "string" && fault.match.test(file)) {
+      const text = typeof data === "string" ? data : Buffer.from(data.buffer).toString("utf8");
+      fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: "ENOSPC" });
+    }
+    return fs.writeFileSync(file, data, options);
+  };
+  const renameSync = (from: realFs.PathLike, to: realFs.PathLike) => {
+    if (fault.mode === "rename" && fault.match.test(String(to))) throw Object.assign(new Error(`EIO: i/o error, rename '${String(from)}'`), { code: "EIO" });
+    return fs.renameSync(from, to);
+  };
+  return { ...fs, default: { ...fs, writeFileSync, renameSync }, writeFileSync, renameSync };
+});
+
+const { main } = await import("../../src/cli/main.js");
+const { writeAtomic } = await import("../../src/cli/files.js");
+
+const SEED = join(ROOT, "rules", "persistence_system_shells_via_services.toml");
+
+afterEach(() => {
+  fault.mode = "none";
+});
+
+function workdir(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-crash-")));
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as realFs.Dirent[]).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+async function run(argv: string[]) {
+  const err: string[] = [];
+  const code = await main(argv, { out: () => {}, err: (s) => err.push(s) });
+  return { code, err: err.join("\n") };
+}
+
+describe("writeAtomic under faults", () => {
+  it("a write that dies half-way leaves neither the final file nor the temporary one", () => {
+    const d = workdir();
+    const f = join(d, "x", "out.yml");
+    fault.mode = "write";
+    fault.match = /\.tmp$/;
+    expect(() => writeAtomic(f, "complete content\n".repeat(100))).toThrow(/ENOSPC/);
+    expect(filesUnder(d)).toEqual([]);
+  });
+
+  it("a failed rename leaves the previous complete file untouched and no temporary file", () => {
+    const d = workdir();
+    const f = join(d, "out.yml");
+    writeAtomic(f, "old complete\n");
+    fault.mode = "rename";
+    fault.match = /out\.yml$/;
+    expect(() => writeAtomic(f, "new complete\n")).toThrow(/EIO/);
+    expect(readFileSync(f, "utf8")).toBe("old complete\n");
+    expect(filesUnder(d)).toEqual([f]);
+  });
+});
+
+describe("the CLI under faults", () => {
+  it("a write dying half-way on one rule: that rule fails (CLI010, exit 1), the other rules' files are complete, nothing partial remains", async () => {
+    const d = workdir();
+    const input = join(d, "in");
+    mkdirSync(input);
+    for (const n of ["a", "b", "c"]) copyFileSync(SEED, join(input, `${n}.toml`));
+    // A clean run first, for the complete contents.
+    const clean = join(d, "clean");
+    expect((await run(["convert", input, "--target", "all", "--out", clean, "--quiet"])).code).toBe(0);
+    const expected = new Map(filesUnder(clean).map((f) => [f.slice(clean.length), readFileSync(f, "utf8")]));
+    expect(expected.size).toBeGreaterThan(0);
+
+    const out = join(d, "out");
+    fault.mode = "write";
+    fault.match = /[\\/]b\.[^\\/]*\.tmp$/;
+    const r = await run(["convert", input, "--target", "all", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("CLI010");
+    const got = filesUnder(out);
+    expect(got.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(got.filter((f) => /[\\/]b\.[^\\/]+$/.test(f))).toEqual([]);
+    for (const f of got) expect(readFileSync(f, "utf8")).toBe(expected.get(f.slice(out.length)));
+  });
+});
+
+describe("the built CLI killed with SIGKILL", () => {
+  const bin = join(ROOT, "bin", "ruleport.js");
+  const built = existsSync(join(ROOT, "dist", "src", "cli", "main.js"));
+
+  it.runIf(built)("at any moment of a batch, every file under a final name is complete (only *.tmp may be left)", async () => {
+    const d = workdir();
+    const input = join(d, "in");
+    mkdirSync(input);
+    const text = readFileSync(SEED, "utf8");
+    for (let i = 0; i < 60; i++) writeFileSync(join(input, `r${String(i).padStart(2, "0")}.toml`), text);
+    const runCli = (out: string, killAfterMs: number | null) =>
+      new Promise<void>((done) => {
+        const child = spawn(process.execPath, [bin, "convert", input, "--target", "all", "--out", out, "--quiet"], { stdio: "ignore" });
+        const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+        child.on("exit", () => {
+          if (timer) clearTimeout(timer);
+          done();
+        });
+      });
+    const clean = join(d, "clean");
+    await runCli(clean, null);
+    const expected = new Map(filesUnder(clean).map((f) => [f.slice(clean.length), readFileSync(f, "utf8")]));
+    // The built CLI may lag the sources while targets land; without outputs there is nothing to kill.
+    if (expected.size === 0) return;
+    for (const [k, ms] of [150, 300, 450, 600, 900, 1300].entries()) {
+      const out = join(d, `killed-${k}`);
+      await runCli(out, ms);
+      for (const f of filesUnder(out)) {
+        if (f.endsWith(".tmp")) continue;
+        expect(readFileSync(f, "utf8")).toBe(expected.get(f.slice(out.length)));
+      }
+    }
+  });
+});
