@@ -52,7 +52,8 @@ export function checkCondition(c: Condition, scope: CheckScope, out: Diagnostic[
         const r = luceneToEcmascript(p.source, !c.caseSensitive);
         if (!r.ok) out.push(unsupported("OSQUERY206", `regular expression: ${r.message}`, p.span, T));
         else {
-          if (r.nonAsciiLetters) out.push(warning("OSQUERY208", "case-insensitive regex: only ASCII letters are folded for osquery's std::regex; non-ASCII letters match case-sensitively", p.span, T));
+          if (r.byteWise)
+            out.push(warning("OSQUERY213", "osquery's std::regex matches bytes of UTF-8: a `.` or negated class that is not repeated with * or + matches one byte, so it behaves differently on non-ASCII values", p.span, T));
           if (Buffer.byteLength(r.pattern, "utf8") > REGEX_MAX_SIZE)
             out.push(warning("OSQUERY207", `the translated regular expression has ${Buffer.byteLength(r.pattern, "utf8")} bytes; osquery rejects regex_match patterns over ${REGEX_MAX_SIZE} bytes unless started with a larger --regex_max_size`, p.span, T));
         }

@@ -106,7 +106,7 @@ describe("null and missing fields: query leaves are two-valued, script leaves th
 describe("regular expressions: Lucene -> std::regex ECMAScript", () => {
   it("anchors, makes . match any character, and keeps ^ $ literal", () => {
     const r = luceneToEcmascript("a.c^$", false);
-    expect(r).toEqual({ ok: true, pattern: "^(?:a[\\s\\S]c\\^\\$)$", nonAsciiLetters: false });
+    expect(r).toEqual({ ok: true, pattern: "^(?:a[\\s\\S]c\\^\\$)$", nonAsciiLetters: false, byteWise: true });
   });
   it("quoted strings are literal; groups do not capture", () => {
     expect(luceneToEcmascript('"a.b"(x|y)+', false)).toMatchObject({ ok: true, pattern: "^(?:a\\.b(?:x|y)+)$" });
@@ -114,8 +114,18 @@ describe("regular expressions: Lucene -> std::regex ECMAScript", () => {
   it("folds ASCII letters for regex~, in literals and classes", () => {
     expect(luceneToEcmascript("ab[c-e0-9]", true)).toMatchObject({ ok: true, pattern: "^(?:[aA][bB][c-e0-9C-E])$" });
   });
-  it("reports Lucene's optional operators instead of guessing", () => {
-    for (const op of ["a~b", "a&b", "<1-5>", "@", "#"]) expect(luceneToEcmascript(op, false).ok).toBe(false);
+  it("reports Lucene's optional operators instead of guessing; @ is any string", () => {
+    for (const op of ["a~b", "a&b", "<1-5>", "#"]) expect(luceneToEcmascript(op, false).ok).toBe(false);
+    expect(luceneToEcmascript("a@", false)).toMatchObject({ ok: true, pattern: "^(?:a[\\s\\S]*)$" });
+  });
+  it("Lucene's classes: \\s is [ \\t\\n\\r]; \\ before another letter is an error; non-ASCII literals are grouped, not allowed in classes", () => {
+    expect(luceneToEcmascript("\\s\\d", false)).toMatchObject({ ok: true, pattern: "^(?:[ \\t\\n\\r][0-9])$" });
+    expect(luceneToEcmascript("[\\sa]", false)).toMatchObject({ ok: true, pattern: "^(?:[ \\t\\n\\ra])$" });
+    expect(luceneToEcmascript("\\n", false).ok).toBe(false);
+    expect(luceneToEcmascript("[\\\\a]", false)).toMatchObject({ ok: true, pattern: "^(?:[\\\\a])$" });
+    expect(luceneToEcmascript("é+", false)).toMatchObject({ ok: true, pattern: "^(?:(?:é)+)$", byteWise: false });
+    expect(luceneToEcmascript("[é]", false).ok).toBe(false);
+    expect(luceneToEcmascript(".*x.+", false)).toMatchObject({ ok: true, byteWise: false });
   });
   it("runs over UTF-8 bytes like std::regex<char>", () => {
     expect(stdRegexSearch("aéb", "^(?:a[\\s\\S]b)$")).toBeNull();
