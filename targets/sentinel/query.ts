@@ -38,6 +38,29 @@ function categoryText(q: EventQuery): string {
   return q.category.kind === "named" ? q.category.name : "any";
 }
 
+/**
+ * `process where ...` restricts events to a category. When the source does not
+ * guarantee the category (its `implied` lacks it), the restriction becomes an
+ * explicit condition on the category field, which the mapping must then express.
+ */
+function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Condition {
+  if (query.category.kind !== "named") return query.condition;
+  const name = query.category.name;
+  const implied = source.implied.get(rule.eventCategoryField);
+  if (implied && implied.length > 0 && implied.every((v) => v.toLowerCase() === name.toLowerCase())) return query.condition;
+  const span = query.span;
+  const cat: Condition = {
+    kind: "match",
+    subject: { kind: "field", path: rule.eventCategoryField, optional: false, wildcard: false, span },
+    values: [{ kind: "pattern", parts: [{ kind: "text", value: name }], span }],
+    caseSensitive: true,
+    operator: "==",
+    span,
+  };
+  const ops = query.condition.kind === "and" ? query.condition.operands : [query.condition];
+  return { kind: "and", operands: [cat, ...ops], span: query.condition.span };
+}
+
 /** Chooses the source, maps fields, validates columns and checks what KQL can express. */
 export function prepareTerm(
   query: EventQuery,
@@ -69,7 +92,7 @@ export function prepareTerm(
   for (const source of candidates) {
     const diagnostics: Diagnostic[] = [];
     const mapCtx = { spec: mapping, source, target: "sentinel", code: "SENTINEL" };
-    const mapped = applyFieldMap(query.condition, mapCtx);
+    const mapped = applyFieldMap(withCategory(query, rule, source), mapCtx);
     diagnostics.push(...mapped.diagnostics);
     const keys = by.map((k) => mapValue(k, mapCtx, diagnostics));
     const attempt = { source, condition: mapped.condition, keys, diagnostics };
