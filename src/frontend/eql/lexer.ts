@@ -154,6 +154,8 @@ export function isKeywordToken(kind: number): boolean {
 
 /** Token flag: a `"..."` string that contains at least one backslash escape. */
 export const F_ESCAPES = 1;
+/** Token flag: a `"..."` string with an escape other than `\\\\` (so decoding needs the general path). */
+export const F_OTHER_ESCAPES = 4;
 /** Token flag: a string or backquoted name without its closing quote (already reported). */
 export const F_UNTERMINATED = 2;
 
@@ -389,7 +391,7 @@ export function lex(text: string, report: LexReport): Tokens {
           }
           if (ch === 10 || ch === 13) break;
           if (ch === 92 /* \ */) {
-            flags = F_ESCAPES;
+            flags |= text.charCodeAt(i + 1) === 92 ? F_ESCAPES : F_ESCAPES | F_OTHER_ESCAPES;
             i = checkEscape(text, i, report);
             continue;
           }
@@ -650,6 +652,8 @@ export function decodeString(text: string, s: number, e: number, flags: number):
   const from = s + 1;
   const to = closed ? e - 1 : e;
   if ((flags & F_ESCAPES) === 0) return text.slice(from, to);
+  // Only `\\` escapes (Windows paths, the common case): every backslash starts a pair.
+  if ((flags & F_OTHER_ESCAPES) === 0) return text.slice(from, to).replaceAll("\\\\", "\\");
   let out = "";
   let run = from;
   let i = from;

@@ -1310,6 +1310,19 @@ function parsePrimary(p: Parser): Term {
 }
 
 function parseField(p: Parser, s: number, optional: boolean): Term {
+  // Fast path: `a.b.c` written with plain names and no spaces is its own path text.
+  if (p.kind[p.pos] === L.T_IDENT) {
+    let i = p.pos;
+    while (p.kind[i + 1] === L.T_DOT && p.kind[i + 2] === L.T_IDENT && p.start[i + 1] === p.end[i] && p.start[i + 2] === p.end[i + 1]) i += 2;
+    const next = p.kind[i + 1];
+    if (next !== L.T_DOT && next !== L.T_LB && next !== L.T_OF) {
+      const from = p.start[p.pos]!;
+      const to = p.end[i]!;
+      p.pos = i;
+      advance(p);
+      return { kind: "field", path: p.text.slice(from, to), optional, wildcard: false, span: spanOf(p, s, to) };
+    }
+  }
   let path = segmentText(p);
   advance(p);
   for (;;) {
