@@ -252,7 +252,9 @@ function printSearchAt(c: Condition): { text: string; compound: boolean } {
     }
     case "not": {
       const p = printSearchAt(c.operand);
-      return { text: `NOT ${wrap(p.text, p.compound)}`, compound: false };
+      // `NOT f IN (...)`: parenthesised so NOT surely covers the whole IN term.
+      const multi = c.operand.kind === "match" && c.operand.values.length > 1;
+      return { text: `NOT ${wrap(p.text, p.compound || multi)}`, compound: false };
     }
     case "match": {
       const f = fieldOf(c.subject);
@@ -404,7 +406,7 @@ function evalAt(c: Condition, negated: boolean): { text: string; compound: boole
       // Elasticsearch runs the operand as a script: `not` of a script is three-valued
       // (a null argument gives null, which does not match), unlike `must_not`.
       const inner = evalAt(x, false);
-      if (!negated) return { text: `NOT ${wrap(inner.text, inner.compound)}`, compound: false };
+      if (!negated) return { text: `NOT (${inner.text})`, compound: false };
       // The complement of that (inside a negated bool): the operand holds, or it was null.
       const guards = [...evalFields(x)].map((f) => `isnull(${evalField(f)})`);
       return { text: [...guards, wrap(inner.text, inner.compound)].join(" OR "), compound: true };
@@ -420,7 +422,7 @@ function evalAt(c: Condition, negated: boolean): { text: string; compound: boole
       const leaf = evalLeaf(c);
       if (!negated) return leaf;
       const guards = [...evalFields(c)].map((f) => `isnull(${evalField(f)})`);
-      const neg = `NOT ${wrap(leaf.text, leaf.compound)}`;
+      const neg = `NOT (${leaf.text})`;
       return guards.length === 0 ? { text: neg, compound: false } : { text: [...guards, neg].join(" OR "), compound: true };
     }
     case "fulltext":

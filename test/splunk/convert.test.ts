@@ -87,7 +87,7 @@ describe("null and missing fields", () => {
   });
   it("a negated case-sensitive test also matches events without the field", () => {
     const r = convert('process where host.os.type == "windows" and not process.executable == "C:\\\\x.exe"', "sysmon");
-    expect(r.text).toContain("| where isnull(Image) OR NOT Image==\"C:\\\\x.exe\"");
+    expect(r.text).toContain("| where isnull(Image) OR NOT (Image==\"C:\\\\x.exe\")");
   });
 });
 

@@ -178,7 +178,7 @@ describe("Lucene regexp -> PCRE", () => {
 describe("null semantics of negation", () => {
   it("a negated leaf in | where also holds when the field is missing (Elasticsearch must_not)", () => {
     const c: Condition = { kind: "not", operand: match([{ kind: "text", value: "A" }], true), span: S };
-    expect(printEval(c)).toBe("isnull('Processes.process') OR NOT 'Processes.process'==\"A\"");
+    expect(printEval(c)).toBe("isnull('Processes.process') OR NOT ('Processes.process'==\"A\")");
   });
   it("a negated leaf in search is NOT field=value, which also matches events without the field", () => {
     const c: Condition = { kind: "not", operand: match([{ kind: "text", value: "a" }], false), span: S };
