@@ -226,3 +226,40 @@ describe("packs", () => {
     expect(lp.queries.rule.snapshot).toBe(true);
   });
 });
+
+describe("mapping data and metadata", () => {
+  it("a malformed emit is an error naming the mapping file, not a crash", async () => {
+    const { parseMapping } = await import("../../src/mapping/index.js");
+    const bad = parseMapping(
+      "bad.yaml",
+      ["sources:", "  - id: p", "    when: { category: [process] }", "    emit: { table: process_etw_events, alias: e, joins: { parent: { table: processes, on: { pid: nope } } }, colour: red }", "    fields: { process.pid: e.pid }"].join("\n"),
+    );
+    const out = osquery.convert({ rule: eventRule("process", match("process.pid", [num(4)], true)), document: winDoc, profile: "events", mapping: bad, outputStem: "x" });
+    expect(out.text).toBeNull();
+    const msgs = out.diagnostics.filter((d) => d.code === "OSQUERY090").map((d) => d.message);
+    expect(msgs.some((m) => m.includes("unknown emit key `colour`"))).toBe(true);
+    expect(msgs.some((m) => m.includes("`nope` is not a column of process_etw_events"))).toBe(true);
+  });
+  it("metadata with line breaks stays inside its comment line", () => {
+    const doc = { ...documentWith(["OS: Windows"], "evil\nDROP TABLE x; --"), description: "a\r\nb\u2028c" };
+    const out = osquery.convert({ rule: eventRule("process", match("process.executable", [text("a")], true)), document: doc, profile: "events", mapping: events, outputStem: "x" });
+    const sql = out.text as string;
+    for (const line of sql.split("\n")) if (!line.startsWith("SELECT") && !line.startsWith("FROM") && !line.startsWith("WHERE") && !line.startsWith("  AND") && line !== "") expect(line.startsWith("--")).toBe(true);
+    expect(prepareError(db, sql)).toBeNull();
+    db.run("DELETE FROM process_etw_events");
+    expect(rows(db, sql)).toEqual([]);
+  });
+  it("both bundled mappings name only existing tables and columns", () => {
+    for (const m of [events, live])
+      for (const s of m.sources) {
+        const out = osquery.convert({
+          rule: eventRule("process", match("process.executable", [text("a")], true)),
+          document: winDoc,
+          profile: "events",
+          mapping: { ...m, sources: [{ ...s, when: {} }] },
+          outputStem: "x",
+        });
+        expect(out.diagnostics.filter((d) => d.code === "OSQUERY090"), s.id).toEqual([]);
+      }
+  });
+});
