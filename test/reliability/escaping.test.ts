@@ -18,6 +18,7 @@ import { compileRule, type TargetOutcome } from "../../src/compile.js";
 import { targets } from "../../src/targets.js";
 import type { TargetId } from "../../src/target.js";
 import { checkCompiled, guarded, preview } from "./fuzz-core.mjs";
+import "./tolerate.js";
 import { eqlString, isWellFormed, ruleToml, tomlString } from "./rule-text.js";
 import { allRequests, FUZZ_SEED, isPlaceholder, runs } from "./settings.js";
 import { checkNoNul, checkOsquery, checkSentinel, checkSigma, checkSplunk, eqlPatternToks, osqueryDb, splQuotes, textToks, type Tok } from "./validators.js";

@@ -10,7 +10,8 @@ import { compileRule } from "../../src/compile.js";
 import { parseEql } from "../../src/frontend/eql/index.js";
 import { parseKql } from "../../src/frontend/kql/index.js";
 import { standaloneSource } from "../../src/frontend/source.js";
-import { applyMutation, caseArb, checkCompiled, checkParsed, EQL_SEEDS, guarded, KQL_SEEDS, MAX_INPUT, mutate, preview } from "./fuzz-core.mjs";
+import { applyMutation, caseArb, checkCompiled, checkIrSpans, checkParsed, EQL_SEEDS, guarded, KQL_SEEDS, MAX_INPUT, mutate, preview } from "./fuzz-core.mjs";
+import "./tolerate.js";
 import { allRequests, FUZZ_SEED, runs, seedRules } from "./settings.js";
 
 const RULES = seedRules();
@@ -33,6 +34,37 @@ describe("mutation helpers", () => {
     expect(applyMutation("a = 5", { op: "replace-number", at: 0, with: "1e309" })).toBe("a = 1e309");
     expect(applyMutation("a==1", { op: "nest", at: 0, at2: 0.25, q: false, depth: 3, style: "paren" })).toBe("(((a)))==1");
     expect(mutate("ab", [{ op: "repeat", at: 0, len: 2, times: 1_000_000 }]).length).toBe(MAX_INPUT);
+  });
+});
+
+describe("the invariant checker itself", () => {
+  const diag = (span: { start: number; end: number } | null, code = "X001", severity = "error") => ({ code, severity, message: "m", span });
+  const compiled = (diags: unknown[], outcome?: unknown) => ({ source: { text: "abc" }, parseDiagnostics: diags, parseStatus: "error", ir: null, outcomes: outcome ? [outcome] : [] });
+
+  it("flags spans outside the text, errors without a position, INTERNAL, and output with a non-ok status", () => {
+    expect(checkCompiled("abc", compiled([diag({ start: 0, end: 3 })]))).toEqual([]);
+    expect(checkCompiled("abc", compiled([diag({ start: 2, end: 4 })]))).toHaveLength(1);
+    expect(checkCompiled("abc", compiled([diag({ start: -1, end: 0 })]))).toHaveLength(1);
+    expect(checkCompiled("abc", compiled([diag(null)]))).toHaveLength(1);
+    expect(checkCompiled("abc", compiled([diag(null, "W001", "warning")]))).toEqual([]);
+    expect(checkCompiled("abc", compiled([diag({ start: 0, end: 1 }, "INTERNAL")]))).toHaveLength(1);
+    const target = { id: "sigma" };
+    expect(checkCompiled("abc", compiled([], { target, profile: "p", status: "unsupported", result: { text: "x", diagnostics: [] } }))).toHaveLength(1);
+    expect(checkCompiled("abc", compiled([], { target, profile: "p", status: "ok", result: { text: null, diagnostics: [] } }))).toHaveLength(1);
+  });
+
+  it("walks IR spans iteratively, also 100,000 levels deep", () => {
+    let node: Record<string, unknown> = { kind: "match", span: { start: 0, end: 9 } };
+    for (let i = 0; i < 100_000; i++) node = { kind: "not", operand: node, span: { start: 0, end: 3 } };
+    const out: string[] = [];
+    checkIrSpans(node, 3, "ir", out);
+    expect(out).toHaveLength(1);
+  });
+
+  it("a parser result: a value with errors, or neither value nor error, is a violation", () => {
+    expect(checkParsed("x", { value: null, diagnostics: [diag({ start: 0, end: 1 })] })).toEqual([]);
+    expect(checkParsed("x", { value: {}, diagnostics: [diag({ start: 0, end: 1 })] })).toHaveLength(1);
+    expect(checkParsed("x", { value: null, diagnostics: [] })).toHaveLength(1);
   });
 });
 

@@ -16,6 +16,7 @@ import { parseKql } from "../../src/frontend/kql/index.js";
 import { standaloneSource } from "../../src/frontend/source.js";
 import { main } from "../../src/cli/main.js";
 import { checkCompiled, checkParsed, guarded } from "./fuzz-core.mjs";
+import "./tolerate.js";
 import { ruleToml } from "./rule-text.js";
 import { allRequests, defaultRequests, ROOT } from "./settings.js";
 
