@@ -82,17 +82,18 @@ const LEGACY_OS_TAGS: Readonly<Record<string, string>> = { windows: "windows", l
  * The data source of an event query and its condition after the target's
  * rewrites and the field mapping (exported for the round-trip tests).
  */
-export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } | null {
-  const source = selectSource(mapping, factsFor(query, rule, doc));
+export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, os?: string): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } | null {
+  const facts = factsFor(query, rule, doc);
+  const source = selectSource(mapping, os === undefined ? facts : { ...facts, os: new Set([os]) });
   if (!source) return null;
   const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
   const mapped = applyFieldMap(rewriteStringFunctions(query.condition), ctx);
   return { source, condition: mapped.condition, diagnostics: mapped.diagnostics };
 }
 
-function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[]): BuiltQuery | null {
+function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], os?: string): BuiltQuery | null {
   const { rule, document: doc, mapping } = input;
-  const mapped = mapEventQuery(query, rule, doc, mapping);
+  const mapped = mapEventQuery(query, rule, doc, mapping, os);
   if (!mapped) {
     out.push(unsupported("SIGMA001", `no Sigma log source in the mapping matches this query (${describeFacts(query, rule, doc)}); add a source for it to the mapping file`, query.span, { target: TARGET }));
     return null;
@@ -188,6 +189,33 @@ function baseRule(parts: Parts, doc: RuleDocument, built: BuiltQuery, name: stri
     detection: built.detection,
     ...parts.tail,
   };
+}
+
+const OS_TITLES: Readonly<Record<string, string>> = { windows: "Windows", linux: "Linux", macos: "macOS" };
+
+/**
+ * A plain rule over several operating systems that no single log source
+ * covers becomes one Sigma rule per operating system (Sigma log sources name
+ * one product, and the field values differ, e.g. path separators). The first
+ * keeps the rule's id; the others get ids derived from it. Null when the
+ * rule does not need it (or cannot be split).
+ */
+function perOperatingSystem(q: EventQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+  const { rule, document: doc, mapping } = input;
+  const facts = factsFor(q, rule, doc);
+  if (facts.os.size < 2 || selectSource(mapping, facts)) return null;
+  const oses = [...facts.os].sort();
+  if (!oses.every((o) => selectSource(mapping, { ...facts, os: new Set([o]) }))) return null;
+  out.push(info("SIGMA325", `no single Sigma log source covers ${oses.join(", ")}; the rule becomes one Sigma rule per operating system`, q.span, { target: TARGET }));
+  const docs: Record<string, unknown>[] = [];
+  for (const [i, o] of oses.entries()) {
+    const built = buildQuery(q, input, out, o);
+    if (!built) return [];
+    const head: Record<string, unknown> = { ...parts.head, title: `${String(parts.head["title"])} (${OS_TITLES[o] ?? o})` };
+    if (i > 0) head["id"] = derivedUuid(`ruleport:sigma:${doc.ruleId}:os:${o}`);
+    docs.push(plainRule({ head, tail: parts.tail }, built));
+  }
+  return docs;
 }
 
 function correlationRule(parts: Parts, correlation: Record<string, unknown>): Record<string, unknown> {
@@ -357,6 +385,11 @@ export const sigma = {
     const q = rule.query;
     switch (q.kind) {
       case "event": {
+        const split = rule.detection.kind === "plain" ? perOperatingSystem(q, input, parts, out) : null;
+        if (split) {
+          documents = split;
+          break;
+        }
         const built = buildQuery(q, input, out);
         if (!built) break;
         documents = rule.detection.kind === "threshold" ? convertThreshold(input, built, parts, out) : [plainRule(parts, built)];
@@ -373,7 +406,7 @@ export const sigma = {
         out.push(unsupported("SIGMA303", "`sample` (unordered co-occurrence per key) has no Sigma counterpart with the same semantics", q.span, { target: TARGET }));
         break;
     }
-    if (!documents || hasErrors(out)) return { text: null, diagnostics: out };
+    if (!documents || documents.length === 0 || hasErrors(out)) return { text: null, diagnostics: out };
     return { text: dumpSigma(documents), diagnostics: out };
   },
 } satisfies TargetDefinition;

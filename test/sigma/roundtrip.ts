@@ -155,12 +155,17 @@ export interface RoundTrip {
  * event query it came from. Null when there is nothing to compare.
  */
 export function roundTripAll(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, text: string): RoundTrip[] | null {
-  const queries = eventQueries(rule);
-  const docs = loadSigma(text).filter((d): d is { detection: Record<string, unknown> } => typeof d === "object" && d !== null && "detection" in d);
+  const all = loadSigma(text);
+  const docs = all.filter((d): d is { detection: Record<string, unknown>; logsource: Record<string, string> } => typeof d === "object" && d !== null && "detection" in d);
+  let queries = eventQueries(rule);
+  // a rule split per operating system: one document per OS, each from the same query
+  const split = queries.length === 1 && docs.length > 1 && docs.length === all.length;
+  if (split) queries = docs.map(() => queries[0] as EventQuery);
   if (queries.length === 0 || docs.length !== queries.length) return null;
   const out: RoundTrip[] = [];
   for (let i = 0; i < queries.length; i++) {
-    const original = mapEventQuery(queries[i] as EventQuery, rule, doc, mapping)?.condition;
+    const os = split ? docs[i]?.logsource["product"] : undefined;
+    const original = mapEventQuery(queries[i] as EventQuery, rule, doc, mapping, os)?.condition;
     if (!original) return null;
     const readBack = readDetection((docs[i] as { detection: Record<string, unknown> }).detection);
     const events = generateEvents(original);

@@ -302,6 +302,23 @@ describe("round trip through the reader and the evaluator", () => {
   });
 });
 
+describe("rules over several operating systems", () => {
+  it("become one Sigma rule per operating system when no log source covers them all", () => {
+    const rule = ruleOf(eventQuery("process", and(match("host.os.type", ["windows", "linux"]), match("process.name", ["curl", "curl.exe"]))));
+    const r = convert(rule, docOf({ tags: [] }));
+    expect(r.diagnostics.map((d) => d.code)).toContain("SIGMA325");
+    const docs = yamlOf(rule, docOf({ tags: [] }));
+    expect(docs.map((d) => [d["title"], d["logsource"]])).toEqual([
+      ["Test Rule (Linux)", { category: "process_creation", product: "linux" }],
+      ["Test Rule (Windows)", { category: "process_creation", product: "windows" }],
+    ]);
+    expect((docs[0]?.["detection"] as Record<string, unknown>)["selection"]).toEqual({ "Image|endswith": ["/curl", "/curl.exe"] });
+    expect((docs[1]?.["detection"] as Record<string, unknown>)["selection"]).toEqual({ "Image|endswith": ["\\curl", "\\curl.exe"] });
+    expect(docs[0]?.["id"]).toBe("0022d47d-39c7-4f69-a232-4fe9dc7a3acd");
+    expect(docs[1]?.["id"]).not.toBe(docs[0]?.["id"]);
+  });
+});
+
 describe("metadata", () => {
   const rule = win(match("process.name", ["a.exe"]));
   it("maps maturity to status and severity to level", () => {
