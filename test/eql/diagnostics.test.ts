@@ -74,6 +74,12 @@ describe("what Elasticsearch rejects", () => {
     // a predicate binds to the primary before a unary minus (as in ES): -(x in (...)) is not a value
     expect(codes("process where -x in (1, 2)")).toEqual(["EQL016"]);
   });
+  it("warns (without failing) on array indexes, which Elasticsearch rejects", () => {
+    const r = parseEql({ text: "process where process.args[1] == \"-c\"", toFile: (i) => i });
+    expect(r.value).not.toBeNull();
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["EQL029", "warning"]]);
+    expect(r.diagnostics[0]!.span).toEqual({ start: 26, end: 29 });
+  });
   it("warns (without failing) on `by` after `with maxspan`", () => {
     const r = parseEql({ text: "sequence with maxspan=1m by k [a where true] [b where true]", toFile: (i) => i });
     expect(r.value).not.toBeNull();

@@ -44,6 +44,12 @@
  *   020 sequence/sample structure   021 bad maxspan              022 bad runs
  *   023 `by` after `with maxspan` (warning) 024 join key not a field  025 `of` relationships
  *   026 unsupported literal         027 nesting too deep         028 chained comparison
+ *   029 array index in a field name (warning: ES rejects it, the IR keeps it)
+ *
+ * Accepted with a warning although Elasticsearch rejects them, because the
+ * project's grammar includes them: `by` after `with maxspan` (EQL023, ES:
+ * "Please specify sequence [by] before [with] not after") and array indexes
+ * (EQL029, ES: "Array indexes are not supported").
  */
 import {
   assertNever,
@@ -1340,6 +1346,7 @@ function parseField(p: Parser, s: number, optional: boolean): Term {
       return errorTerm(p, s, prevEnd(p));
     }
     if (k === L.T_LB && peekAt(p, 1) === L.T_INTEGER) {
+      const is = tokStart(p);
       advance(p);
       path += "[" + tokText(p) + "]";
       advance(p);
@@ -1348,6 +1355,7 @@ function parseField(p: Parser, s: number, optional: boolean): Term {
         return errorTerm(p, s, prevEnd(p));
       }
       advance(p);
+      report(p, warning("EQL029", "Elasticsearch rejects array indexes in field names (\"Array indexes are not supported\"); ruleport keeps the index in the field path", spanOf(p, is, prevEnd(p))));
       continue;
     }
     if (k === L.T_OF) {
