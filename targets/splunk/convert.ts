@@ -13,6 +13,7 @@ import { type Diagnostic, error, hasErrors, info, unsupported, warning } from ".
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { applyFieldMap, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec, selectSource } from "../../src/mapping/index.js";
 import { parseEmit, requiredFields, type SplunkEmit } from "./emit.js";
+import { extensionToName, mapValues } from "./passes.js";
 import { checkCondition, evalFields, evalValue, type ExprContext, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
 import { evalField, isSearchField, quote, relativeTime, spanText } from "./syntax.js";
 
@@ -66,10 +67,22 @@ function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: Mapp
   const emit = parsed.emit;
   if (emit.warning) out.push(warning(`${CODE}012`, `data source \`${source.id}\`: ${emit.warning}`, q.span, { target: T }));
   const ctx: MapContext = { spec: mapping, source, target: T, code: CODE };
-  const mapped = applyFieldMap(q.condition, ctx);
-  out.push(...mapped.diagnostics);
+  // ECS defines file.extension by the file name: when the source has no field for it, match the end of
+  // file.name (mapped as is) or else file.path, which ends the same way.
+  const direct = (f: string) => { const m = lookupField(ctx, f); return m !== undefined && m.to.length === 1 && m.transform === null; };
+  const into = direct("file.name") ? "file.name" : direct("file.path") ? "file.path" : null;
+  const before = into && !lookupField(ctx, "file.extension") ? extensionToName(q.condition, into, out) : q.condition;
+  const mapped = applyFieldMap(before, ctx);
+  let condition = mapped.condition;
+  let mapDiagnostics = mapped.diagnostics;
+  if (emit.values.size > 0) {
+    const v = mapValues(condition, emit.values, out);
+    condition = v.condition;
+    // A field whose values were translated is no longer kept under its ECS name.
+    mapDiagnostics = mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && v.handled.some((s) => d.span !== null && s.start === d.span.start && s.end === d.span.end)));
+  }
+  out.push(...mapDiagnostics);
   const exprCtx: ExprContext = { rawSearch: emit.kind === "search" };
-  const condition = mapped.condition;
   if (constantOf(condition) === false) {
     out.push(unsupported(`${CODE}022`, `the query can never match on data source \`${source.id}\` (its conditions contradict what the source guarantees)`, q.span, { target: T }));
     return null;

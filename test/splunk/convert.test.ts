@@ -162,6 +162,31 @@ describe("rule types", () => {
   });
 });
 
+describe("vocabulary and derived fields", () => {
+  it("file.extension is the end of the file name (ECS defines it from file.name)", () => {
+    const r = convert('file where host.os.type == "windows" and file.extension : ("js", "vbs")');
+    expect(r.text).toContain('Filesystem.file_name IN ("*.js", "*.vbs")');
+    expect(r.codes).toContain("SPLUNK014");
+    expect(r.codes).not.toContain("SPLUNK100");
+  });
+  it("a wildcard extension is not rewritten (a wildcard could cross a dot)", () => {
+    const r = convert('file where host.os.type == "windows" and file.extension : "j*"');
+    expect(r.codes).toContain("SPLUNK100");
+  });
+  it("event.type values become the data model's action values", () => {
+    const r = convert('file where host.os.type == "windows" and event.type == "creation" and file.name : "x.txt"');
+    expect(r.text).toContain('Filesystem.action="created"');
+    expect(r.codes).not.toContain("SPLUNK100");
+  });
+  it("Windows logon actions become Security event codes; an unknown value stays under its ECS name with a warning", () => {
+    const a = convert('authentication where host.os.type == "windows" and event.action == "logon-failed"', "sysmon");
+    expect(a.text).toContain("EventCode=4625");
+    const b = convert('authentication where host.os.type == "windows" and event.action == "something-else"', "sysmon");
+    expect(b.codes).toContain("SPLUNK100");
+    expect(b.text).toContain('event.action="something-else"');
+  });
+});
+
 describe("data sources", () => {
   it("a DNS query goes to Network_Resolution.DNS (requires: dns fields)", () => {
     const r = convert('network where host.os.type == "windows" and dns.question.name : "*.onion"');

@@ -32,7 +32,7 @@ describe("emit validation", () => {
     expect(parseEmit({ ...base, emit: { search: 'x="unterminated' } })).toHaveProperty("problems");
   });
   it("accepts both shapes", () => {
-    expect(parseEmit({ ...base, emit: { datamodel: "Endpoint", dataset: "Processes", by: ["Processes.dest"] } })).toEqual({ emit: { kind: "tstats", datamodel: "Endpoint", dataset: "Processes", by: ["Processes.dest"], warning: null } });
-    expect(parseEmit({ ...base, emit: { search: 'source="x" EventCode=1', warning: "w" } })).toEqual({ emit: { kind: "search", search: 'source="x" EventCode=1', warning: "w" } });
+    expect(parseEmit({ ...base, emit: { datamodel: "Endpoint", dataset: "Processes", by: ["Processes.dest"] } })).toEqual({ emit: { kind: "tstats", datamodel: "Endpoint", dataset: "Processes", by: ["Processes.dest"], warning: null, values: new Map() } });
+    expect(parseEmit({ ...base, emit: { search: 'source="x" EventCode=1', warning: "w" } })).toEqual({ emit: { kind: "search", search: 'source="x" EventCode=1', warning: "w", values: new Map() } });
   });
 });
