@@ -100,7 +100,7 @@ for (const profile of osquery.profiles.map((p) => p.name)) {
     console.log(`${pl.padEnd(12)} ${String(t).padStart(6)} ${String(v.ok).padStart(6)} ${String(v.unsupported).padStart(8)} ${String(v.error).padStart(6)}   ${((100 * v.ok) / t).toFixed(1)}%`);
   }
   const all = tot.ok + tot.unsupported + tot.error;
-  console.log(`${"all".padEnd(12)} ${String(all).padStart(6)} ${String(tot.ok).padStart(6)} ${String(tot.unsupported).padStart(8)} ${String(tot.error).padStart(6)}   ${((100 * tot.ok) / all).toFixed(1)}%`);
+  console.log(`${"TOTAL".padEnd(12)} ${String(all).padStart(6)} ${String(tot.ok).padStart(6)} ${String(tot.unsupported).padStart(8)} ${String(tot.error).padStart(6)}   ${((100 * tot.ok) / all).toFixed(1)}%`);
   console.log(`top reasons (rules not ok, by error code): ${[...reasons].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => `${c} ${n}`).join(", ")}`);
   console.log(`warnings on ok rules (by code): ${[...warnings].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(", ") || "none"}`);
   console.log(`prepare: ${okRules.length - prepareFailures.length}/${okRules.length} outputs prepare in SQLite`);

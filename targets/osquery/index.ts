@@ -100,8 +100,8 @@ function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagn
   const mapped = applyFieldMap(query.condition, { spec: mapping, source, target: "osquery", code: "OSQUERY" });
   diagnostics.push(...mapped.diagnostics);
   const scope = makeScope(emit);
-  // A field the mapping already reported (OSQUERY100) is not reported again as a missing column.
-  const reported = new Set(mapped.diagnostics.filter((d) => d.code === "OSQUERY100" && d.span).map((d) => `${d.span?.start}:${d.span?.end}`));
+  // A field the mapping pass already refused (OSQUERY100, 105) is not reported again as a missing column.
+  const reported = new Set(mapped.diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => `${d.span?.start}:${d.span?.end}`));
   const checked: Diagnostic[] = [];
   checkCondition(mapped.condition, { resolve: (f) => scope.resolve(f), sourceName: describeTables(emit) }, checked);
   diagnostics.push(...checked.filter((d) => !(d.code === "OSQUERY110" && d.span && reported.has(`${d.span.start}:${d.span.end}`))));

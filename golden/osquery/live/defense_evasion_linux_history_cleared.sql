@@ -11,5 +11,5 @@
 SELECT p.*, parent.path AS parent_path
 FROM processes AS p
 LEFT JOIN processes AS parent ON parent.pid = p.parent
-WHERE ((p.name IN ('rm', 'shred', 'unlink') AND (p.cmdline GLOB '*/.bash_history*' OR p.cmdline GLOB '*/.zsh_history*')) OR (p.name = 'history' AND p.cmdline GLOB '*-c*') OR (p.cmdline LIKE '%HISTFILE%' AND p.cmdline LIKE '%/dev/null%'))
+WHERE (((p.path GLOB '*/rm' OR p.path GLOB '*/shred' OR p.path GLOB '*/unlink') AND (p.cmdline GLOB '*/.bash_history*' OR p.cmdline GLOB '*/.zsh_history*')) OR (p.path GLOB '*/history' AND p.cmdline GLOB '*-c*') OR (p.cmdline LIKE '%HISTFILE%' AND p.cmdline LIKE '%/dev/null%'))
   AND (parent.path IS NULL OR parent.path NOT IN ('/usr/bin/apt', '/usr/bin/dpkg'));

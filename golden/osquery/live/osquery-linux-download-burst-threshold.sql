@@ -10,7 +10,7 @@
 -- osquery: profile live, platform linux, table processes
 SELECT p.uid, count(*) AS count
 FROM processes AS p
-WHERE p.name IN ('curl', 'wget')
+WHERE (p.path GLOB '*/curl' OR p.path GLOB '*/wget')
   AND (p.cmdline IS NULL OR p.cmdline NOT GLOB '*--version*')
   AND p.uid IS NOT NULL
 GROUP BY p.uid

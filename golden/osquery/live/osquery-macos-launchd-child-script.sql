@@ -11,7 +11,7 @@
 SELECT p.*, parent.name AS parent_name
 FROM processes AS p
 LEFT JOIN processes AS parent ON parent.pid = p.parent
-WHERE regex_match(p.name, '^(?:[a-z0-9A-Z]{1,3}\.[sS][hH])$', 0) IS NOT NULL
+WHERE regex_match(p.path, '^(?:[\s\S]*/(?:[a-z0-9A-Z]{1,3}\.[sS][hH]))$', 0) IS NOT NULL
   AND parent.name = 'launchd'
   AND p.uid = '0'
   AND (p.path IS NULL OR p.path NOT LIKE '/usr/libexec/%');
