@@ -104,6 +104,9 @@ describe("syntax errors say what was expected and what was found", () => {
     const ds2 = parseErrors("sequence [a where x == ] [b where y : z] [c where foo(1)]");
     expect(ds2.map((d) => d.code)).toEqual(["EQL001", "EQL013", "EQL010"]);
   });
+  it("reads a capitalised AND/OR as the keyword to report what follows too", () => {
+    expect(parseErrors("process where x == 1 AND foo(x) Or y : z").map((d) => d.code)).toEqual(["EQL001", "EQL010", "EQL001", "EQL013"]);
+  });
   it("keeps going after a bad operand inside an and/or chain", () => {
     const ds = parseErrors('process where x == 1 ) and y == "\\q" and z : w');
     expect(ds.map((d) => d.code)).toEqual(["EQL001", "EQL003", "EQL013"]);

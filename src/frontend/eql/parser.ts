@@ -412,6 +412,12 @@ function parseEventFilter(p: Parser, inTerm: boolean): EventQuery | null {
     if (inTerm && (t === L.T_LB || t === L.T_MISSING_OPEN)) break; // a missing `]`: reported by the caller
     syntaxError(p, inTerm ? "`and`, `or` or `]`" : "`and`, `or`, `|` or the end of the query");
     ok = false;
+    if (t === L.T_IDENT && /^(and|or)$/i.test(tokText(p))) {
+      // `AND`/`Or`: reported above; read it as the keyword to check the rest
+      advance(p);
+      parseExpression(p);
+      continue;
+    }
     const before = p.pos;
     skipUntil(p, (x) => x === L.T_AND || x === L.T_OR || x === L.T_PIPE || (inTerm && (x === L.T_RB || x === L.T_LB)));
     if (p.pos === before && peek(p) !== L.T_AND && peek(p) !== L.T_OR) advance(p); // a stray closer: step over it
