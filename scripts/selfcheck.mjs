@@ -21,10 +21,12 @@ const { checkEvents } = await import(join(root, "dist/src/eval/check.js"));
 const args = process.argv.slice(2);
 let seed = 1;
 let json = false;
+let slow = false;
 const inputs = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--seed") seed = Number(args[++i]);
   else if (args[i] === "--json") json = true;
+  else if (args[i] === "--slow") slow = true;
   else inputs.push(args[i]);
 }
 if (inputs.length === 0) inputs.push(resolve(root, "../shared/corpus/elastic-detection-rules"));
@@ -69,6 +71,8 @@ for (const input of inputs) {
     const lang = /^\s*language\s*=\s*"([^"]+)"/m.exec(text)?.[1] ?? (/^\s*type\s*=\s*"eql"/m.test(text) ? "eql" : null);
     if (lang !== "eql" && lang !== "kuery") continue;
     counts.eqlKql++;
+    const t0 = performance.now();
+    if (process.env.SELFCHECK_TRACE) process.stderr.write(`start ${rel}\n`);
     let parsed;
     try {
       parsed = parseRule(rel, text);
@@ -105,6 +109,8 @@ for (const input of inputs) {
       disagreements.push({ file: rel, why: `internal error in the evaluator: ${e.stack}` });
       continue;
     }
+    const ms = performance.now() - t0;
+    if (slow && ms > 200) process.stderr.write(`slow: ${ms.toFixed(0)} ms ${rel}\n`);
     for (const v of result.verdicts) {
       if (v.expected) {
         counts.positives++;

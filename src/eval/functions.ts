@@ -110,7 +110,18 @@ export interface Cidr {
 }
 
 /** `10.0.0.0/8`, `2001:db8::/32`, or a bare address (a /32 or /128 block). */
+const cidrCache = new Map<string, Cidr | null>();
+
 export function parseCidr(s: string): Cidr | null {
+  let c = cidrCache.get(s);
+  if (c === undefined) {
+    c = parseCidrUncached(s);
+    cidrCache.set(s, c);
+  }
+  return c;
+}
+
+function parseCidrUncached(s: string): Cidr | null {
   const slash = s.indexOf("/");
   const addr = slash >= 0 ? s.slice(0, slash) : s;
   const ip = parseIp(addr);

@@ -865,20 +865,44 @@ function sequenceMatches(stages: readonly StageSpec[], events: readonly Built[],
   };
   const positive = stages.map((s, i) => (s.term.missing ? -1 : i)).filter((i) => i >= 0);
   const maxspan = q.maxspan?.ms ?? 0;
+  // Term membership and keys per (term, event), computed once.
+  const holdsCache = new Map<NNF, boolean[]>();
+  const holds = (spec: { nnf: NNF }, j: number): boolean => {
+    let row = holdsCache.get(spec.nnf);
+    if (!row) holdsCache.set(spec.nnf, (row = sorted.map((e) => nnfHolds(spec.nnf, e.asg, 0))));
+    return row[j] as boolean;
+  };
+  const keyCache = new Map<StageSpec, (string | null)[]>();
+  const keyAt = (spec: StageSpec, j: number): string | null => {
+    let row = keyCache.get(spec);
+    if (!row) keyCache.set(spec, (row = sorted.map((e) => keyOf(spec, e.asg))));
+    return row[j] as string | null;
+  };
   const untilSpec = q.until ? { term: q.until, nnf: termNNF(q.until.query, rule), keys: [...q.by, ...q.until.by] as FieldRef[] } : null;
+  // Failed states (stage, previous and first chosen event, key) are remembered; the missing-event
+  // check looks at every chosen event, so with missing stages nothing is remembered.
+  const memo = stages.some((s) => s.term.missing) ? null : new Set<string>();
   const rec = (pi: number, from: number, key: string | null, chosen: { ts: number; j: number }[]): boolean => {
     if (pi === positive.length) return missingOk(chosen, key as string);
+    if (sorted.length - from < positive.length - pi) return false;
+    const state = memo ? `${pi}|${from}|${chosen[0]?.j ?? -1}|${key}` : "";
+    if (memo?.has(state)) return false;
+    const r = recInner(pi, from, key, chosen);
+    if (!r) memo?.add(state);
+    return r;
+  };
+  const recInner = (pi: number, from: number, key: string | null, chosen: { ts: number; j: number }[]): boolean => {
     const spec = stages[positive[pi] as number] as StageSpec;
     for (let j = from; j < sorted.length; j++) {
       const e = sorted[j] as Built & { i: number };
-      if (!nnfHolds(spec.nnf, e.asg, 0)) continue;
-      const k = keyOf(spec, e.asg);
+      if (!holds(spec, j)) continue;
+      const k = keyAt(spec, j);
       if (k === null || (key !== null && k !== key)) continue;
       const first = chosen[0];
       if (first && maxspan > 0 && e.ts - first.ts > maxspan) continue;
       const prev = chosen[chosen.length - 1];
       if (prev && untilSpec) {
-        const killed = sorted.some((u, ui) => ui > prev.j && ui < j && nnfHolds(untilSpec.nnf, u.asg, 0) && keyOf(untilSpec, u.asg) === k);
+        const killed = sorted.some((u, ui) => ui > prev.j && ui < j && holds(untilSpec, ui) && keyOf(untilSpec, u.asg) === k);
         if (killed) continue;
       }
       if (rec(pi + 1, j + 1, k, [...chosen, { ts: e.ts, j }])) return true;
@@ -895,7 +919,7 @@ function sequenceMatches(stages: readonly StageSpec[], events: readonly Built[],
     for (let i = 0; i < stages.length; i++) {
       const spec = stages[i] as StageSpec;
       if (!spec.term.missing) continue;
-      const hits = sorted.filter((e) => nnfHolds(spec.nnf, e.asg, 0) && keyOf(spec, e.asg) === key);
+      const hits = sorted.filter((e, j) => holds(spec, j) && keyOf(spec, e.asg) === key);
       if (i < firstPos) {
         for (const h of hits) if (h.ts < startTs && (lastLeading === null || h.ts > lastLeading)) lastLeading = h.ts;
       } else if (i > lastPos) {
