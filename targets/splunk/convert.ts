@@ -9,6 +9,7 @@
  * terms, which is an approximation and says so).
  */
 import type { Condition, Duration, EventQuery, FieldRef, Pipe, RuleIR, SequenceTerm, Span, Value } from "../../src/ir/nodes.js";
+import { assertNever } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { applyFieldMap, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec, selectSource } from "../../src/mapping/index.js";
@@ -246,6 +247,8 @@ export function convertRule(rule: RuleIR, doc: RuleDocument, mapping: MappingSpe
       timeField = "seq_first1";
       break;
     }
+    default:
+      assertNever(q, "query");
   }
   if (lines && rule.pipes.length > 0) lines.push(...pipeLines(rule.pipes, timeField, out));
   if (hasErrors(out) || !lines) return { text: null, diagnostics: out, earliest };
