@@ -34,6 +34,10 @@ const pattern = fc.array(part, { minLength: 1, maxLength: 4 }).map((parts) => {
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...FIELDS), fc.array(pattern, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([f, vs, cs]) => match(f, vs, cs)) },
   { weight: 1, arbitrary: fc.constantFrom(...FIELDS).map((f): Condition => ({ kind: "exists", subject: field(f), span: S })) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom("<", "<=", ">", ">=" as const), fc.integer({ min: 1, max: 6 })).map(([op, n]): Condition => ({ kind: "compare", op, left: { kind: "call", name: "length", args: [field("process.command_line")], caseInsensitive: false, span: S }, right: num(n), span: S })),
+  },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom("<", "<=", ">", ">=" as const), fc.integer({ min: 0, max: 9 })).map(([op, n]): Condition => ({ kind: "compare", op, left: field("process.pid"), right: num(n), span: S })) },
   {
     weight: 1,

@@ -104,6 +104,11 @@ export function candidates(c: Condition, out = new Map<string, unknown[]>(), pri
 export function generateEvents(c: Condition, count = 400, seed = 12345): Record<string, unknown>[] {
   const primary = new Map<string, unknown[]>();
   const pool = candidates(c, new Map(), primary);
+  // several patterns on one field (`*a*` and `*b*`): their matching values joined can satisfy all of them
+  for (const [f, ps] of primary) {
+    const strs = ps.filter((p): p is string => typeof p === "string");
+    if (strs.length > 1) ps.push(strs.join(""), strs.slice().reverse().join(""));
+  }
   let s = seed;
   const rnd = (n: number) => {
     s = (s * 1103515245 + 12345) % 2147483648;

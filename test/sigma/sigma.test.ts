@@ -160,6 +160,11 @@ describe("values and modifiers", () => {
     expect(d.logsource).toEqual({ category: "network_connection", product: "linux" });
     expect(d.detection["selection"]).toEqual({ "DestinationIp|cidr": ["10.0.0.0/8", "192.168.0.0/16"] });
   });
+  it("turns length comparisons into length-bounded regular expressions", () => {
+    const len = (op: "<" | "<=" | ">" | ">=", n: number): Condition => ({ kind: "compare", op, left: { kind: "call", name: "length", args: [field("process.command_line")], caseInsensitive: false, span: S }, right: num(n), span: S });
+    expect(detectionOf(len(">", 200))["selection"]).toEqual({ "CommandLine|re|s": "^.{201,}$" });
+    expect(detectionOf(len("<", 3))["selection"]).toEqual({ "CommandLine|re|s": "^.{0,2}$" });
+  });
   it("translates regex and regex~ to re / re|i with anchors", () => {
     const rx = (source: string, caseSensitive: boolean): Condition => ({ kind: "regex-match", subject: field("process.command_line"), patterns: [{ kind: "regex", dialect: "lucene", source, span: S }], caseSensitive, span: S });
     expect(detectionOf(rx("[a-z]{3}\\.exe", true))["selection"]).toEqual({ "CommandLine|re": "^[a-z]{3}\\.exe$" });
@@ -204,7 +209,7 @@ describe("detection layout", () => {
 
 describe("unsupported constructs are diagnostics, never output", () => {
   it("reports functions, nested queries and field patterns at their span", () => {
-    const len: Condition = { kind: "compare", op: ">", left: { kind: "call", name: "length", args: [field("process.command_line")], caseInsensitive: false, span: { start: 5, end: 9 } }, right: num(3), span: { start: 5, end: 12 } };
+    const len: Condition = { kind: "compare", op: ">", left: { kind: "arith", op: "+", left: field("process.pid"), right: num(1), span: { start: 5, end: 9 } }, right: num(3), span: { start: 5, end: 12 } };
     const r = convert(win(len));
     expect(r.text).toBeNull();
     expect(statusOf(r.diagnostics)).toBe("unsupported");
