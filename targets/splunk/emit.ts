@@ -61,12 +61,14 @@ function parseValues(raw: unknown, problems: string[]): ReadonlyMap<string, Valu
   }
   for (const [ecs, spec] of Object.entries(raw)) {
     const s = spec as Record<string, unknown>;
-    if (typeof spec !== "object" || spec === null || typeof s["field"] !== "string" || typeof s["map"] !== "object" || s["map"] === null || Object.keys(s).some((k) => k !== "field" && k !== "map")) {
-      problems.push(`\`values.${ecs}\` must be { field: name, map: { ecs value: value or [values] } }`);
+    const isStr = (x: unknown) => x === undefined || typeof x === "string";
+    const presence = s["map"] === undefined && (typeof s["exists"] === "string" || typeof s["missing"] === "string");
+    if (typeof spec !== "object" || spec === null || typeof s["field"] !== "string" || Object.keys(s).some((k) => !["field", "map", "exists", "missing"].includes(k)) || !isStr(s["exists"]) || !isStr(s["missing"]) || (!presence && (typeof s["map"] !== "object" || s["map"] === null))) {
+      problems.push(`\`values.${ecs}\` must be { field: name, map: { ecs value: value or [values] } } or { field: name, exists: ecs value, missing: ecs value }`);
       continue;
     }
     const map = new Map<string, readonly (string | number)[]>();
-    for (const [k, v] of Object.entries(s["map"] as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries((s["map"] ?? {}) as Record<string, unknown>)) {
       const list = Array.isArray(v) ? v : [v];
       if (list.length === 0 || !list.every((x) => typeof x === "string" || typeof x === "number")) {
         problems.push(`\`values.${ecs}.map.${k}\` must be a string, a number, or a list of them`);
@@ -74,7 +76,7 @@ function parseValues(raw: unknown, problems: string[]): ReadonlyMap<string, Valu
       }
       map.set(k, list as (string | number)[]);
     }
-    out.set(ecs, { field: s["field"] as string, map });
+    out.set(ecs, { field: s["field"] as string, map, exists: (s["exists"] as string | undefined) ?? null, missing: (s["missing"] as string | undefined) ?? null });
   }
   return out;
 }

@@ -16,9 +16,16 @@ import { assertNever } from "../../src/ir/nodes.js";
 import { type Diagnostic, info } from "../../src/diagnostics/index.js";
 import { exactText, pattern } from "../../src/mapping/index.js";
 
+/**
+ * `map`: each ECS value becomes one or more target values. `exists` / `missing`:
+ * the ECS value is told by whether the target field is present (CloudTrail
+ * writes `errorCode` only for failed calls: `event.outcome` failure / success).
+ */
 export interface ValueMap {
   readonly field: string;
   readonly map: ReadonlyMap<string, readonly (string | number)[]>;
+  readonly exists: string | null;
+  readonly missing: string | null;
 }
 
 function mapConditions(c: Condition, f: (leaf: Condition) => Condition): Condition {
@@ -61,6 +68,21 @@ export function mapValues(c: Condition, tables: ReadonlyMap<string, ValueMap>, o
     if (leaf.kind !== "match" || leaf.subject.kind !== "field") return leaf;
     const table = tables.get(leaf.subject.path);
     if (!table) return leaf;
+    if (table.exists !== null || table.missing !== null) {
+      const wanted = new Set<string>();
+      for (const v of leaf.values) {
+        const t = exactText(v);
+        const norm = (x: string | null) => (x === null ? null : leaf.caseSensitive ? x : x.toLowerCase());
+        if (t === null || (norm(t) !== norm(table.exists) && norm(t) !== norm(table.missing))) return leaf;
+        wanted.add(norm(t) === norm(table.exists) ? "exists" : "missing");
+      }
+      handled.push(leaf.subject.span);
+      out.push(info("SPLUNK015", `\`${leaf.subject.path}\` is told by whether \`${table.field}\` is present (${table.exists ?? "-"} when present, ${table.missing ?? "-"} when missing)`, leaf.span, { target: "splunk" }));
+      const subject = { ...leaf.subject, path: table.field };
+      const present: Condition = { kind: "exists", subject, span: leaf.span };
+      if (wanted.size === 2) return { kind: "test", value: { kind: "boolean", value: true, span: leaf.span }, span: leaf.span };
+      return wanted.has("exists") ? present : { kind: "not", operand: present, span: leaf.span };
+    }
     const mapped: (string | number)[] = [];
     for (const v of leaf.values) {
       const t = exactText(v);

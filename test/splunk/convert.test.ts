@@ -187,6 +187,17 @@ describe("vocabulary and derived fields", () => {
   });
 });
 
+describe("presence vocabularies", () => {
+  it("CloudTrail success / failure is whether errorCode is present", () => {
+    const ok = convert('event.dataset:aws.cloudtrail and event.action:ConsoleLogin and event.outcome:success', "cim", { type: "query", index: ["logs-aws.cloudtrail-*"] });
+    expect(ok.text).toContain("NOT errorCode=*");
+    const bad = convert('event.dataset:aws.cloudtrail and event.action:ConsoleLogin and event.outcome:failure', "cim", { type: "query", index: ["logs-aws.cloudtrail-*"] });
+    expect(bad.text).toContain("errorCode=*");
+    expect(bad.text).not.toContain("NOT errorCode");
+    expect(bad.codes).not.toContain("SPLUNK100");
+  });
+});
+
 describe("data sources", () => {
   it("a DNS query goes to Network_Resolution.DNS (requires: dns fields)", () => {
     const r = convert('network where host.os.type == "windows" and dns.question.name : "*.onion"');
