@@ -115,7 +115,7 @@ export function prepareTerm(
   const columns: Record<string, KqlType> | null = known ? { ...known } : null;
   if (columns) for (const c of Object.keys(emit.extend)) columns[c] = "string";
   const ctx: PrintContext = { columns };
-  if (columns) {
+  if (columns && !pick.diagnostics.some((d) => d.severity === "error")) {
     const used = fieldsOf(mapped.condition);
     for (const k of keys) fieldsOf({ kind: "exists", subject: k, span: k.span }, used);
     for (const f of used) {
@@ -124,9 +124,11 @@ export function prepareTerm(
       }
     }
   }
-  const before = out.length;
+  const read = fieldsOf(mapped.condition);
+  for (const k of keys) fieldsOf({ kind: "exists", subject: k, span: k.span }, read);
+  for (const [col, note] of Object.entries(emit.notes))
+    if (read.has(col)) out.push(warning("SENTINEL203", `approximation: \`${col}\` ${note}`, query.span, T));
   checkCondition(mapped.condition, ctx, out);
-  void before;
   return { emit, condition: mapped.condition, ctx, keys };
 }
 

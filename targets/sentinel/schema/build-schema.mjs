@@ -12,7 +12,7 @@ const full = JSON.parse(readFileSync(join(shared, "schemas/kql/kql-schema.json")
 // Tables and ASIM functions the bundled mappings can emit (targets/sentinel/fields/*.yaml).
 const TABLES = [
   "DeviceProcessEvents", "DeviceFileEvents", "DeviceRegistryEvents", "DeviceNetworkEvents", "DeviceImageLoadEvents",
-  "DeviceEvents", "DeviceLogonEvents", "DeviceInfo", "SecurityEvent", "Syslog", "SigninLogs", "AuditLogs",
+  "DeviceEvents", "DeviceLogonEvents", "DeviceInfo", "SecurityEvent", "WindowsEvent", "Syslog", "SigninLogs", "AuditLogs",
   "AWSCloudTrail", "AzureActivity", "OfficeActivity", "CloudAppEvents", "GCPAuditLogs", "OktaSSO", "OktaV2_CL",
   "AKSAudit", "IdentityLogonEvents", "IdentityDirectoryEvents", "MicrosoftGraphActivityLogs",
   "AADNonInteractiveUserSignInLogs", "AADServicePrincipalSignInLogs", "GoogleWorkspaceReports_CL",
