@@ -204,6 +204,7 @@ function syntaxError(p: Parser, expected: string): void {
   let hint = "";
   const k = peek(p);
   if (k === L.T_ERROR) return; // the lexer reported it already
+  if (p.tooDeep) return; // gave up after EQL027
   if (k === L.T_NOT && expected.startsWith("`and`")) {
     hint = " (after a value, `not` can only start `not in (...)`; to negate another test write `not` before it, as in `not x : \"a\"`)";
   } else if (k === L.T_IDENT) {
@@ -756,19 +757,28 @@ function parsePipes(p: Parser): Pipe[] {
 // Expressions
 // ---------------------------------------------------------------------------
 
-function parseExpression(p: Parser): Term {
-  if (p.depth >= MAX_DEPTH) {
-    const s = tokStart(p);
-    if (!p.tooDeep) {
-      p.tooDeep = true;
-      report(p, error("EQL027", `the query nests deeper than ${MAX_DEPTH} levels`, spanOf(p, s, tokEnd(p))));
-    }
-    // give up on the rest of the query
-    p.pos = p.count - 1;
-    return errorTerm(p, s, s);
+/**
+ * Enters `n` levels of nesting. Parentheses, calls, list items, `not` and
+ * unary prefixes and each link of an arithmetic chain count, so the depth of
+ * the IR (which later passes walk recursively) stays bounded. Returns false,
+ * after reporting EQL027 once and giving up on the rest of the query, when the
+ * limit is passed; the caller still undoes its `n`.
+ */
+function enter(p: Parser, n: number): boolean {
+  p.depth += n;
+  if (p.depth <= MAX_DEPTH) return true;
+  if (!p.tooDeep) {
+    p.tooDeep = true;
+    report(p, error("EQL027", `the query nests deeper than ${MAX_DEPTH} levels (parentheses, calls, \`not\`/minus prefixes and arithmetic chains count)`, spanOf(p, tokStart(p), tokEnd(p))));
   }
-  p.depth++;
-  const t = parseOr(p);
+  p.pos = p.count - 1;
+  return false;
+}
+
+function parseExpression(p: Parser): Term {
+  const s = tokStart(p);
+  const ok = enter(p, 1);
+  const t = ok ? parseOr(p) : errorTerm(p, s, s);
   p.depth--;
   return t;
 }
@@ -822,7 +832,9 @@ function parseNot(p: Parser): Term {
     starts.push(tokStart(p));
     advance(p);
   }
-  let t: Term = asCondition(p, parseComparison(p));
+  const inside = enter(p, starts.length);
+  let t: Term = inside ? asCondition(p, parseComparison(p)) : errorTerm(p, starts[0]!, prevEnd(p));
+  p.depth -= starts.length;
   const e = prevEnd(p);
   for (let i = starts.length - 1; i >= 0; i--) {
     if (t.kind === "error") return t;
@@ -950,25 +962,41 @@ export function wildcardPattern(value: string, span: Span): Pattern {
 function parseAdditive(p: Parser): Term {
   const s = tokStart(p);
   let left = parseMultiplicative(p);
+  let links = 0;
   for (;;) {
     const k = peek(p);
-    if (k !== L.T_PLUS && k !== L.T_MINUS) return left;
+    if (k !== L.T_PLUS && k !== L.T_MINUS) break;
     advance(p);
+    links++;
+    if (!enter(p, 1)) {
+      left = errorTerm(p, s, prevEnd(p));
+      break;
+    }
     const right = parseMultiplicative(p);
     left = arith(p, k === L.T_PLUS ? "+" : "-", left, right, s);
   }
+  p.depth -= links;
+  return left;
 }
 
 function parseMultiplicative(p: Parser): Term {
   const s = tokStart(p);
   let left = parseUnary(p);
+  let links = 0;
   for (;;) {
     const k = peek(p);
-    if (k !== L.T_STAR && k !== L.T_SLASH && k !== L.T_PERCENT) return left;
+    if (k !== L.T_STAR && k !== L.T_SLASH && k !== L.T_PERCENT) break;
     advance(p);
+    links++;
+    if (!enter(p, 1)) {
+      left = errorTerm(p, s, prevEnd(p));
+      break;
+    }
     const right = parseUnary(p);
     left = arith(p, k === L.T_STAR ? "*" : k === L.T_SLASH ? "/" : "%", left, right, s);
   }
+  p.depth -= links;
+  return left;
 }
 
 function arith(p: Parser, op: "+" | "-" | "*" | "/" | "%", l: Term, r: Term, s: number): Term {
@@ -989,7 +1017,9 @@ function parseUnary(p: Parser): Term {
     starts.push(tokStart(p));
     advance(p);
   }
-  let t: Term = parsePostfix(p);
+  const inside = enter(p, ops.length);
+  let t: Term = inside ? parsePostfix(p) : errorTerm(p, starts[0]!, prevEnd(p));
+  p.depth -= ops.length;
   const e = prevEnd(p);
   for (let i = ops.length - 1; i >= 0; i--) {
     const v = asValue(p, t);
