@@ -59,7 +59,7 @@ const addReason = (map, reason, file) => {
   const key = reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, "N");
   const entry = map.get(key) ?? { count: 0, examples: [] };
   entry.count++;
-  if (entry.examples.length < 3) entry.examples.push(file);
+  if (entry.examples.length < 200) entry.examples.push(file);
   map.set(key, entry);
 };
 
@@ -140,7 +140,7 @@ if (json) {
   console.log(`positives alerting: ${counts.positivesAlerting}/${counts.positives}`);
   console.log(`negatives not alerting: ${counts.negativesQuiet}/${counts.negatives}`);
   console.log(`generation impossible: ${counts.impossible}`);
-  for (const [r, e] of sorted(impossibleReasons)) console.log(`  ${e.count}  ${r}  (e.g. ${e.examples.join(", ")})`);
+  for (const [r, e] of sorted(impossibleReasons)) console.log(`  ${e.count}  ${r}  (e.g. ${e.examples.slice(0, 3).join(", ")})`);
   console.log(`disagreements: ${disagreements.length}`);
   for (const d of disagreements.slice(0, 40)) {
     console.log(`  ${d.file}: expected ${d.expected ? "match" : "no match"} (${d.why})`);

@@ -22,7 +22,7 @@ import { type Diagnostic, unsupported } from "../diagnostics/index.js";
 import type { EqlValue } from "./functions.js";
 import { parseCidr } from "./functions.js";
 import { sampleRegex, translateLuceneRegex } from "./lucene-regex.js";
-import { type Assignment, isQueryFunction, type Lit, litFields, litHolds, type NNF, nnfHolds, queryHolds, toNNF } from "./model.js";
+import { type Assignment, type AValue, isQueryFunction, type Lit, litFields, litHolds, type NNF, nnfHolds, queryHolds, toNNF } from "./model.js";
 import { setField } from "./fields.js";
 
 export interface Expectation {
@@ -71,7 +71,7 @@ class GenError extends Error {}
 
 /** MISSING in a candidate list: leave the field out of the event. */
 const MISSING = Symbol("missing");
-type Candidate = EqlValue | typeof MISSING;
+type Candidate = AValue | typeof MISSING;
 
 function fill(parts: readonly PatternPart[], any: string, one: string, doubleOneAt = -1): string {
   let s = "";
@@ -308,8 +308,16 @@ function proposals(l: Lit, f: FieldRef, rng: Rng): Candidate[] {
 
 /** Texts of the patterns of positive match literals on a field, for merging two patterns into one value. */
 function patternParts(l: Lit): (readonly PatternPart[])[] {
-  if (l.k !== "query" || l.negate || l.cond.kind !== "match") return [];
-  return l.cond.values.filter((m): m is Extract<MatchValue, { kind: "pattern" }> => m.kind === "pattern").map((m) => m.parts);
+  if (l.k !== "query" || l.negate) return [];
+  const c = l.cond;
+  if (c.kind === "test" && c.value.kind === "call" && isQueryFunction(c.value) && c.value.name !== "cidrMatch") {
+    const text = (c.value.args[1] as { value: string }).value;
+    const t: PatternPart = { kind: "text", value: text };
+    const any: PatternPart = { kind: "any" };
+    return [c.value.name === "startsWith" ? [t, any] : c.value.name === "endsWith" ? [any, t] : [any, t, any]];
+  }
+  if (c.kind !== "match") return [];
+  return c.values.filter((m): m is Extract<MatchValue, { kind: "pattern" }> => m.kind === "pattern").map((m) => m.parts);
 }
 
 // ---------------------------------------------------------------------------
@@ -325,7 +333,7 @@ interface Problem {
 
 const concretePath = (f: FieldRef): string => (f.wildcard ? f.path.replace(/\*/g, "x") : f.path);
 
-function solve(p: Problem, rng: Rng): Map<string, EqlValue> | null {
+function solve(p: Problem, rng: Rng): Map<string, AValue> | null {
   // Literals per field; literals without fields (fulltext) or with wildcards are checked on the full assignment.
   const fieldLits = new Map<string, Lit[]>();
   const global: Lit[] = [];
@@ -377,6 +385,17 @@ function solve(p: Problem, rng: Rng): Map<string, EqlValue> | null {
           pos.push(fill(a, bt, "x"), `${fill(a, "", "x")}${bt}`);
         }
     }
+    // A multi-valued field: one element per positive literal (each is satisfied by "any element").
+    const posLits = lits.filter((l) => !l.negate);
+    if (posLits.length > 1) {
+      const firsts: EqlValue[] = [];
+      for (const l of posLits) {
+        const ref = litFields(l).find((r) => concretePath(r) === f) as FieldRef | undefined;
+        const first = ref ? proposals(l, ref, rng).find((x): x is EqlValue => x !== MISSING && !Array.isArray(x)) : undefined;
+        if (first !== undefined && !firsts.some((x) => x === first)) firsts.push(first);
+      }
+      if (firsts.length > 1) pos.push(firsts);
+    }
     const all: Candidate[] = [...pos, ...(extra.get(f) ?? []), ...neg];
     if (pos.length === 0) all.push(MISSING);
     all.push(WORDS[pickIndex(rng, WORDS.length)] as string, MISSING);
@@ -392,7 +411,7 @@ function solve(p: Problem, rng: Rng): Map<string, EqlValue> | null {
     );
   }
 
-  const asg = new Map<string, EqlValue>();
+  const asg = new Map<string, AValue>();
   for (const [k, v] of p.fixed) if (v !== MISSING) asg.set(k, v);
   const assigned = new Set<string>(p.fixed.keys());
   const ready = (l: Lit): boolean => (litPaths.get(l) ?? []).every((x) => assigned.has(x));
@@ -450,7 +469,7 @@ function pickConjunction(n: NNF, rng: Rng): Lit[] | null {
 }
 
 interface Solution {
-  readonly asg: Map<string, EqlValue>;
+  readonly asg: Map<string, AValue>;
   readonly conj: readonly Lit[];
 }
 
@@ -504,8 +523,8 @@ function flipDescription(l: Lit, change: string): string {
 }
 
 /** Near-miss mutations of one literal in a solution; each is checked against the model by the caller. */
-function mutations(l: Lit, asg: ReadonlyMap<string, EqlValue>, rng: Rng, rule: RuleIR): { asg: Map<string, EqlValue>; why: string }[] {
-  const out: { asg: Map<string, EqlValue>; why: string }[] = [];
+function mutations(l: Lit, asg: ReadonlyMap<string, AValue>, rng: Rng, rule: RuleIR): { asg: Map<string, AValue>; why: string }[] {
+  const out: { asg: Map<string, AValue>; why: string }[] = [];
   const fields = litFields(l).filter((f) => !f.wildcard);
   const withValue = (path: string, v: Candidate, why: string): void => {
     const m = new Map(asg);
@@ -579,7 +598,7 @@ function mutations(l: Lit, asg: ReadonlyMap<string, EqlValue>, rng: Rng, rule: R
   return out;
 }
 
-function materialize(asg: ReadonlyMap<string, EqlValue>, ts: number, rule: RuleIR): Record<string, unknown> {
+function materialize(asg: ReadonlyMap<string, AValue>, ts: number, rule: RuleIR): Record<string, unknown> {
   const iso = new Date(ts).toISOString();
   const paths = [...asg.keys(), "@timestamp", rule.timestampField];
   const conflict = paths.some((a) => paths.some((b) => b !== a && b.startsWith(`${a}.`)));
@@ -683,7 +702,7 @@ function eventRule(rule: RuleIR, q: EventQuery, rng: Rng, maxNeg: number): Gener
   if (sols.length === 0) throw new GenError("no assignment of field values satisfies the condition (within the search budget)");
 
   // Negatives: mutate one literal of the first solution at a time.
-  const negatives: { asg: Map<string, EqlValue>; why: string }[] = [];
+  const negatives: { asg: Map<string, AValue>; why: string }[] = [];
   const negSeen = new Set<string>();
   for (const s of sols) {
     for (const l of s.conj) {
@@ -727,7 +746,7 @@ function thresholdStreams(
   rule: RuleIR,
   det: Extract<RuleIR["detection"], { kind: "threshold" }>,
   sols: readonly Solution[],
-  negatives: readonly { asg: Map<string, EqlValue>; why: string }[],
+  negatives: readonly { asg: Map<string, AValue>; why: string }[],
   rng: Rng,
 ): GeneratedEvent[] {
   const nnf = termNNF(rule.query as EventQuery, rule);
@@ -739,7 +758,7 @@ function thresholdStreams(
   for (const f of det.fields) if (!base.has(f)) base.set(f, WORDS[pickIndex(rng, WORDS.length)] as string);
   if (!nnfHolds(nnf, base, 0)) throw new GenError("setting the threshold group fields breaks the condition");
   const card = det.cardinality[0];
-  const variant = (i: number, distinct: boolean): Map<string, EqlValue> => {
+  const variant = (i: number, distinct: boolean): Map<string, AValue> => {
     const m = new Map(base);
     if (card) m.set(card.field, distinct ? `${String(base.get(card.field) ?? "v")}-${i}` : String(base.get(card.field) ?? "v"));
     return m;
@@ -748,7 +767,7 @@ function thresholdStreams(
   const positive = Array.from({ length: needed }, (_, i) => variant(i, true));
   if (!positive.every((m) => nnfHolds(nnf, m, 0))) throw new GenError("varying the cardinality field breaks the condition");
   let t = BASE;
-  const ev = (m: Map<string, EqlValue>): Record<string, unknown> => materialize(m, (t += 1000), rule);
+  const ev = (m: Map<string, AValue>): Record<string, unknown> => materialize(m, (t += 1000), rule);
   const out: GeneratedEvent[] = [];
   out.push(...stream(positive.map(ev), streamId(), { match: true, why: `${needed} matching events in one group${card ? ` with ${needed} distinct ${card.field}` : ""}` }));
   if (count > 1) {
@@ -777,12 +796,12 @@ function newTermsStreams(
   rule: RuleIR,
   det: Extract<RuleIR["detection"], { kind: "new_terms" }>,
   sols: readonly Solution[],
-  negatives: readonly { asg: Map<string, EqlValue>; why: string }[],
+  negatives: readonly { asg: Map<string, AValue>; why: string }[],
 ): GeneratedEvent[] {
   const nnf = termNNF(rule.query as EventQuery, rule);
   const out: GeneratedEvent[] = [];
   let t = BASE;
-  const ev = (m: ReadonlyMap<string, EqlValue>): Record<string, unknown> => materialize(m, (t += 1000), rule);
+  const ev = (m: ReadonlyMap<string, AValue>): Record<string, unknown> => materialize(m, (t += 1000), rule);
   for (const s of sols) {
     const m = new Map(s.asg);
     for (const f of det.fields) if (!m.has(f)) m.set(f, `term-${f}`);
@@ -824,7 +843,7 @@ function stageSpecs(terms: readonly SequenceTerm[], shared: readonly Value[], ru
 }
 
 /** Solves a term with its join key fields fixed (or chosen, the first time). */
-function solveStage(spec: StageSpec, keyValues: (EqlValue | undefined)[], rng: Rng, tag: string): Solution | null {
+function solveStage(spec: StageSpec, keyValues: (AValue | undefined)[], rng: Rng, tag: string): Solution | null {
   const fixed = new Map<string, Candidate>();
   const extra: Lit[] = [];
   spec.keys.forEach((k, i) => {
@@ -847,15 +866,15 @@ function solveStage(spec: StageSpec, keyValues: (EqlValue | undefined)[], rng: R
 }
 
 interface Built {
-  readonly asg: Map<string, EqlValue>;
+  readonly asg: Map<string, AValue>;
   ts: number;
 }
 
 /** Brute force: is there any in-order choice of events for the positive stages that ES could report? */
 function sequenceMatches(stages: readonly StageSpec[], events: readonly Built[], q: SequenceQuery, rule: RuleIR): boolean {
   const sorted = events.map((e, i) => ({ ...e, i })).sort((a, b) => a.ts - b.ts || a.i - b.i);
-  const keyOf = (spec: StageSpec, a: ReadonlyMap<string, EqlValue>): string | null => {
-    const parts: EqlValue[] = [];
+  const keyOf = (spec: StageSpec, a: ReadonlyMap<string, AValue>): string | null => {
+    const parts: AValue[] = [];
     for (const k of spec.keys) {
       const v = a.get(k.path) ?? null;
       if (v === null && !k.optional) return null;
@@ -953,9 +972,9 @@ function sequenceRule(rule: RuleIR, q: SequenceQuery, rng: Rng, maxNeg: number):
   const out: GeneratedEvent[] = [];
   let day = 0;
 
-  const buildPositive = (): { built: Built[]; keys: EqlValue[] } | null => {
+  const buildPositive = (): { built: Built[]; keys: AValue[] } | null => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const keys: (EqlValue | undefined)[] = Array(nKeys).fill(undefined);
+      const keys: (AValue | undefined)[] = Array(nKeys).fill(undefined);
       const built: Built[] = [];
       const t0 = BASE + ++day * DAY;
       let ok = true;
@@ -1056,7 +1075,7 @@ function sequenceRule(rule: RuleIR, q: SequenceQuery, rng: Rng, maxNeg: number):
 
 function sampleRule(rule: RuleIR, q: SampleQuery, rng: Rng): GeneratedEvent[] {
   const specs: StageSpec[] = q.terms.map((t) => ({ term: t, nnf: termNNF(t.query, rule), keys: [...q.by, ...t.by] as FieldRef[] }));
-  const keys: (EqlValue | undefined)[] = Array(q.by.length + (q.terms[0]?.by.length ?? 0)).fill(undefined);
+  const keys: (AValue | undefined)[] = Array(q.by.length + (q.terms[0]?.by.length ?? 0)).fill(undefined);
   const built: Built[] = [];
   let t = BASE;
   for (const s of specs) {

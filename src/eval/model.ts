@@ -20,8 +20,12 @@ import { arith, callFunction, type EqlValue, eqlString, inCidr, parseCidr, parse
 import { compareCodePoints, compilePattern } from "./patterns.js";
 import { translateLuceneRegex } from "./lucene-regex.js";
 
+/** A field's generated value: one scalar, or an array (a multi-valued field). */
+export type AValue = EqlValue | readonly EqlValue[];
 /** A generated event's fields: path -> value. Absent paths are missing fields. */
-export type Assignment = ReadonlyMap<string, EqlValue>;
+export type Assignment = ReadonlyMap<string, AValue>;
+
+const elements = (v: AValue | undefined): EqlValue[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.filter((x) => x !== null) : [v as EqlValue]);
 
 export type Lit =
   /** A query leaf (or its two-valued negation). */
@@ -113,13 +117,10 @@ function glob(p: string): RegExp {
 
 /** The value(s) of a field reference in an assignment (several for a KQL wildcard field). */
 export function fieldValuesIn(f: FieldRef, a: Assignment): EqlValue[] {
-  if (!f.wildcard) {
-    const v = a.get(f.path);
-    return v === undefined || v === null ? [] : [v];
-  }
+  if (!f.wildcard) return elements(a.get(f.path));
   const re = glob(f.path);
   const out: EqlValue[] = [];
-  for (const [k, v] of a) if (re.test(k) && v !== null) out.push(v);
+  for (const [k, v] of a) if (re.test(k)) out.push(...elements(v));
   return out;
 }
 
@@ -252,7 +253,7 @@ export function queryHolds(c: Condition, a: Assignment, now: number): boolean {
     }
     case "fulltext": {
       const p = compilePattern(c.value.parts, c.caseSensitive);
-      for (const v of a.values()) if (v !== null && p(eqlString(v) as string)) return true;
+      for (const v of a.values()) for (const x of elements(v)) if (p(eqlString(x) as string)) return true;
       return false;
     }
     case "nested":
@@ -300,9 +301,29 @@ export function scriptValue(c: Condition, a: Assignment, now: number): boolean |
   }
 }
 
+/** Some combination of the values of the script's fields makes it true (Elasticsearch's multi-value scripts). */
+function scriptTrueForSomeBinding(l: Lit, a: Assignment, now: number): boolean {
+  const multi = litFields(l).filter((f) => !f.wildcard && Array.isArray(a.get(f.path)));
+  if (multi.length === 0) return scriptValue(l.cond, a, now) === true;
+  const paths = [...new Set(multi.map((f) => f.path))];
+  const b = new Map(a);
+  const rec = (i: number): boolean => {
+    if (i === paths.length) return scriptValue(l.cond, b, now) === true;
+    const p = paths[i] as string;
+    const vs = elements(a.get(p));
+    for (const v of vs.length === 0 ? [null] : vs) {
+      if (v === null) b.delete(p);
+      else b.set(p, v);
+      if (rec(i + 1)) return true;
+    }
+    return false;
+  };
+  return rec(0);
+}
+
 export function litHolds(l: Lit, a: Assignment, now: number): boolean {
   if (l.k === "query") return queryHolds(l.cond, a, now) !== l.negate;
-  return (scriptValue(l.cond, a, now) === true) !== l.negate;
+  return scriptTrueForSomeBinding(l, a, now) !== l.negate;
 }
 
 export function nnfHolds(n: NNF, a: Assignment, now: number): boolean {
