@@ -29,13 +29,15 @@ export interface OsqueryEmit {
   readonly joins: readonly JoinSpec[];
   /** Base columns one of which the query must constrain (osquery's `file` table). */
   readonly requires: readonly string[];
+  /** What the osquery agent needs for this table (flags, configuration), for the output's header. */
+  readonly setup: string | null;
 }
 
 /** `emit.unsupported`: the source exists to say why osquery cannot see this data. */
 export type ParsedEmit = { readonly kind: "table"; readonly emit: OsqueryEmit } | { readonly kind: "unsupported"; readonly message: string };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const EMIT_KEYS = ["table", "alias", "platform", "where", "joins", "requires", "unsupported"];
+const EMIT_KEYS = ["table", "alias", "platform", "where", "joins", "requires", "setup", "unsupported"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -116,6 +118,8 @@ export function parseEmit(source: SourceSpec, file: string, span: Span | null): 
         requires.push(c);
       }
   }
+  const setup = e["setup"] ?? null;
+  if (setup !== null && typeof setup !== "string") bad("`emit.setup` must be text");
   if (diagnostics.length > 0) return { value: null, diagnostics };
-  return { value: { kind: "table", emit: { table, alias: alias as string, platform: platform as Platform | null, where, joins, requires } }, diagnostics };
+  return { value: { kind: "table", emit: { table, alias: alias as string, platform: platform as Platform | null, where, joins, requires, setup: setup as string | null } }, diagnostics };
 }

@@ -9,7 +9,7 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
-export function sqlHeader(doc: RuleDocument, rule: RuleIR, where: { platform: string; table: string; profile: string; interval: number }): string {
+export function sqlHeader(doc: RuleDocument, rule: RuleIR, where: { platform: string; table: string; profile: string; interval: number; setup: string | null }): string {
   const lines: string[] = [`-- ${clean(doc.name)}`, `-- rule_id: ${clean(doc.ruleId)}`];
   if (doc.description) lines.push(`-- description: ${clean(doc.description)}`);
   lines.push(`-- severity: ${clean(doc.severity)}${doc.riskScore !== null ? ` (risk ${doc.riskScore})` : ""}`);
@@ -25,5 +25,6 @@ export function sqlHeader(doc: RuleDocument, rule: RuleIR, where: { platform: st
   if (doc.license) lines.push(`-- license: ${clean(doc.license)}`);
   lines.push(`-- schedule: every ${where.interval}s (rule interval ${clean(rule.schedule.interval)}, look-back ${clean(rule.schedule.from)})`);
   lines.push(`-- osquery: profile ${where.profile}, platform ${where.platform}, table ${where.table}`);
+  if (where.setup) lines.push(`-- osquery setup: ${clean(where.setup)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -81,7 +81,7 @@ function constrains(c: Condition, scope: ReturnType<typeof makeScope>): boolean 
   return false;
 }
 
-function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): { sql: string; platform: Platform; table: string } | null {
+function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): { sql: string; platform: Platform; table: string; setup: string | null } | null {
   const { rule, document, mapping, profile } = input;
   const facts = factsOf(query, rule, document);
   const source = selectSource(mapping, facts);
@@ -173,7 +173,7 @@ function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagn
     lines.push(`HAVING ${having.join(" AND ")}`);
   }
   const platform = emit.platform ?? (facts.os.size === 1 ? (OS_PLATFORM[[...facts.os][0] as string] ?? "all") : "all");
-  return { sql: `${lines.join("\n")};`, platform, table: emit.table };
+  return { sql: `${lines.join("\n")};`, platform, table: emit.table, setup: emit.setup };
 }
 
 function describeTables(emit: OsqueryEmit): string {
@@ -218,7 +218,7 @@ export const osquery = {
       snapshot: input.profile === "live",
       document: input.document,
     };
-    return { text: `${sqlHeader(input.document, input.rule, { platform: r.platform, table: r.table, profile: input.profile, interval })}${r.sql}\n`, diagnostics, bundleEntry: entry };
+    return { text: `${sqlHeader(input.document, input.rule, { platform: r.platform, table: r.table, profile: input.profile, interval, setup: r.setup })}${r.sql}\n`, diagnostics, bundleEntry: entry };
   },
   bundle(entries: readonly { readonly outputStem: string; readonly entry: unknown }[], profile: string): readonly OutputFile[] {
     return buildPacks(entries.map((e) => e.entry as PackEntry), profile);

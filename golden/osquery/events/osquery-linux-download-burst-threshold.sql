@@ -8,6 +8,7 @@
 -- license: Apache-2.0
 -- schedule: every 300s (rule interval 5m, look-back now-9m)
 -- osquery: profile events, platform linux, table process_events
+-- osquery setup: --disable_events=false --disable_audit=false --audit_allow_config=true --audit_allow_process_events=true (osquery-detection-reference: process_start.linux.flag)
 SELECT e.uid, count(*) AS count
 FROM process_events AS e
 WHERE (e.path GLOB '*/curl' OR e.path GLOB '*/wget')

@@ -8,6 +8,7 @@
 -- license: Apache-2.0
 -- schedule: every 300s (rule interval 5m, look-back now-9m)
 -- osquery: profile events, platform darwin, table es_process_events
+-- osquery setup: --disable_events=false --disable_endpointsecurity=false, macOS 10.15 or later (osquery-detection-reference: process_start.darwin.flag)
 SELECT e.*, parent.name AS parent_name
 FROM es_process_events AS e
 LEFT JOIN processes AS parent ON parent.pid = e.parent

@@ -8,6 +8,7 @@
 -- license: Elastic License v2
 -- schedule: every 300s (rule interval 5m, look-back now-9m)
 -- osquery: profile events, platform windows, table process_etw_events
+-- osquery setup: --disable_events=false --enable_process_etw_events=true (osquery-detection-reference: process_start.windows.flag)
 SELECT e.*, parent.name AS parent_name
 FROM process_etw_events AS e
 LEFT JOIN processes AS parent ON parent.pid = e.ppid

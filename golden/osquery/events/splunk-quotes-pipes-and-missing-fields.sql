@@ -10,6 +10,7 @@
 -- license: Apache-2.0
 -- schedule: every 900s (rule interval 15m, look-back now-30m)
 -- osquery: profile events, platform windows, table process_etw_events
+-- osquery setup: --disable_events=false --enable_process_etw_events=true (osquery-detection-reference: process_start.windows.flag)
 SELECT e.*, parent.path AS parent_path, proc.cwd AS proc_cwd
 FROM process_etw_events AS e
 LEFT JOIN processes AS parent ON parent.pid = e.ppid
