@@ -145,7 +145,7 @@ function extendText(term: PreparedTerm, extra: readonly Value[] = []): string | 
   const parts = Object.entries(term.emit.extend)
     .filter(([name]) => used.has(name))
     .map(([name, expr]) => `${kqlIdent(name)} = ${expr}`);
-  return parts.length ? `| extend ${parts.join(", ")}` : null;
+  return parts.length ? `| extend ${parts.join(",\n    ")}` : null;
 }
 
 /** `| where ...`, one top-level conjunct per line; null when the condition is `true`. */
