@@ -3,6 +3,7 @@
  * continues the value on the next line), every stanza must give back each
  * rule's search unchanged, its schedule and ATT&CK annotations.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { splunk } from "../../targets/splunk/index.js";
 import { confValue } from "../../targets/splunk/bundle.js";
@@ -71,6 +72,19 @@ describe("savedsearches.conf", () => {
     const v = confValue("line one\\\n\nline three");
     const back = readConf(`[s]\nk = ${v}\n`).get("s")?.get("k");
     expect(back).toBe("line one\\ \n\nline three");
+  });
+});
+
+describe("conf values", () => {
+  it("any multi-line value without carriage returns reads back unchanged (.conf trims leading blanks, which searches never start with)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom("a", " ", "\\", '"', "|", "=", "#", "[", "é") , maxLength: 12 }), { minLength: 1, maxLength: 5 }), (lines) => {
+        const value = lines.map((l) => (l.endsWith("\\") ? `${l}x` : l)).join("\n").replace(/^ +/, "");
+        const back = readConf(`[s]\nk = ${confValue(value)}\n`).get("s")?.get("k");
+        expect(back).toBe(value);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
