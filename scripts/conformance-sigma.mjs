@@ -121,6 +121,11 @@ for (const file of files) {
       return;
     }
     s.validated++;
+    if (k === 0) {
+      // convert is pure: a second conversion gives the same text
+      const again = convertParsed(p, { target: sigma, profile: run.profile }, stem);
+      if (again.result.text !== outcome.result.text) failures.push(`${rel} [${run.label}]: a second conversion gave a different text`);
+    }
     const fileName = `${stem.split("/").pop()}.yml`;
     const issues = validateSigmaText(outcome.result.text, fileName);
     for (const i of issues) if (!failing([i]).length) s.advisory.set(i.validator, (s.advisory.get(i.validator) ?? 0) + 1);
