@@ -274,20 +274,27 @@ function keywordKind(text: string, s: number, e: number): number {
 export function lex(text: string, report: LexReport): Tokens {
   const t = shared;
   const n = text.length;
-  // Every token but the final EOF spans at least one character: n + 1 slots suffice.
-  while (t.kind.length < n + 1) grow(t);
-  const kinds = t.kind;
-  const starts = t.start;
-  const ends = t.end;
-  const flagsOut = t.flags;
+  // Token arrays grow on demand (a huge query of comments must not reserve a slot per character).
+  let kinds = t.kind;
+  let starts = t.start;
+  let ends = t.end;
+  let flagsOut = t.flags;
   let count = 0;
   let i = 0;
   // Cached positions of the next backslash / line break (for the string fast path).
   let nextBackslash = -1;
   let nextLf = -1;
   let nextCr = -1;
+  let nextOpen = -1; // next `/*`, for nested block comments
 
   const push = (kind: number, s: number, e: number, flags: number): void => {
+    if (count === kinds.length) {
+      grow(t);
+      kinds = t.kind;
+      starts = t.start;
+      ends = t.end;
+      flagsOut = t.flags;
+    }
     kinds[count] = kind;
     starts[count] = s;
     ends[count] = e;
@@ -452,26 +459,30 @@ export function lex(text: string, report: LexReport): Tokens {
       case 47 /* / */: {
         const d = text.charCodeAt(i + 1);
         if (d === 47) {
-          i += 2;
-          while (i < n) {
-            const ch = text.charCodeAt(i);
-            if (ch === 10 || ch === 13) break;
-            i++;
-          }
+          // line comment: up to the next line break
+          if (nextLf < i) nextLf = indexOrEnd(text, "\n", i);
+          if (nextCr < i) nextCr = indexOrEnd(text, "\r", i);
+          i = Math.min(nextLf, nextCr);
           continue;
         }
         if (d === 42) {
+          // block comment, nested: jump between `/*` and `*/` with indexOf
           let depth = 1;
           i += 2;
-          while (i < n) {
-            const ch = text.charCodeAt(i);
-            if (ch === 42 && text.charCodeAt(i + 1) === 47) {
-              i += 2;
-              if (--depth === 0) break;
-            } else if (ch === 47 && text.charCodeAt(i + 1) === 42) {
-              i += 2;
+          while (depth > 0) {
+            const close = text.indexOf("*/", i);
+            if (close < 0) {
+              i = n;
+              break;
+            }
+            if (nextOpen < i) nextOpen = indexOrEnd(text, "/*", i);
+            if (nextOpen < close) {
               depth++;
-            } else i++;
+              i = nextOpen + 2;
+            } else {
+              depth--;
+              i = close + 2;
+            }
           }
           if (depth > 0) report("EQL006", "unterminated comment: expected `*/`", s, Math.min(n, s + 2));
           continue;
