@@ -104,8 +104,12 @@ function matchValueProposals(m: MatchValue, caseSensitive: boolean, rng: Rng): E
       const word = WORDS[pickIndex(rng, WORDS.length)] as string;
       const out = [fill(m.parts, "", "x"), fill(m.parts, word, "x")];
       if (!caseSensitive) {
+        // Case-insensitive: half the time propose the case-swapped spelling first, to exercise folding.
         const sw = swapCase(out[0] as string);
-        if (sw !== null) out.push(sw);
+        if (sw !== null) {
+          if (rng() < 0.5) out.unshift(sw);
+          else out.push(sw);
+        }
       }
       return out;
     }
@@ -395,6 +399,13 @@ function solve(p: Problem, rng: Rng): Map<string, AValue> | null {
         if (first !== undefined && !firsts.some((x) => x === first)) firsts.push(first);
       }
       if (firsts.length > 1) pos.push(firsts);
+      // One string satisfying several "contains"-like literals (substrings, `.*x.*` regexes, lengths): concatenate.
+      const strs = posLits.map((l) => {
+        const ref = litFields(l).find((r) => concretePath(r) === f) as FieldRef | undefined;
+        return ref ? proposals(l, ref, rng).find((x): x is string => typeof x === "string" && x.length > 0) : undefined;
+      });
+      const parts = strs.filter((x): x is string => x !== undefined);
+      if (parts.length > 1) pos.push(parts.join(""), [...parts].reverse().join(""), parts.join(" "));
     }
     const all: Candidate[] = [...pos, ...(extra.get(f) ?? []), ...neg];
     if (pos.length === 0) all.push(MISSING);
