@@ -241,6 +241,11 @@ describe("numbers", () => {
 });
 
 describe("comments", () => {
+  it("`/*/` does not close a comment; a line comment may end the query", () => {
+    expect(cond("/*/ x */ y")).toEqual(test_(field("y")));
+    expect(cond("y // trailing, no newline")).toEqual(test_(field("y")));
+    expect(cond("y // windows line end\r\n and z")).toEqual(and(test_(field("y")), test_(field("z"))));
+  });
   it("skips line comments and nested block comments", () => {
     expect(cond("x == 1 // trailing\n and /* a /* nested */ comment */ y == 2")).toEqual(and(match(X, [num(1)], true, "=="), match(field("y"), [num(2)], true, "==")));
   });
