@@ -236,7 +236,10 @@ function printMatch(c: Match, scope: PrintScope, negated: boolean): string {
   set(c.caseSensitive ? s : `lower(${s})`, exact.map(sqlString));
   set(s, numbers);
   for (const p of patterns) {
-    pieces.push(c.caseSensitive ? `${s} ${negated ? "NOT GLOB" : "GLOB"} ${globOperand(p.parts)}` : `${s} ${negated ? "NOT LIKE" : "LIKE"} ${likeOperand(p.parts)}`);
+    if (c.caseSensitive && required && !negated)
+      // osquery pushes only = and LIKE down to a table like `file`: LIKE enumerates, GLOB keeps the case.
+      pieces.push(`(${s} LIKE ${likeOperand(p.parts)} AND ${s} GLOB ${globOperand(p.parts)})`);
+    else pieces.push(c.caseSensitive ? `${s} ${negated ? "NOT GLOB" : "GLOB"} ${globOperand(p.parts)}` : `${s} ${negated ? "NOT LIKE" : "LIKE"} ${likeOperand(p.parts)}`);
   }
   return negated ? orMissing(s, and(pieces)) : or(pieces);
 }

@@ -205,6 +205,11 @@ describe("rule types and unsupported constructs", () => {
     expect(ok.text).toContain("f.path LIKE 'C:\\Users\\%\\evil.exe'");
     expect(ok.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(["OSQUERY131", "OSQUERY300"]));
   });
+  it("live: a case-sensitive path wildcard is LIKE (for osquery to enumerate) and GLOB (for the case)", () => {
+    const sql = convert(eventRule("file", match("file.path", [wild("/etc/cron.d/*")], true)), linuxDoc, "live").text as string;
+    expect(sql).toContain("(f.path LIKE '/etc/cron.d/%' AND f.path GLOB '/etc/cron.d/*')");
+    expect(prepareError(db, sql)).toBeNull();
+  });
   it("live: an exact case-insensitive path stays a LIKE constraint (osquery cannot push lower(path) down)", () => {
     expect(convert(eventRule("file", match("file.path", [text("C:\\a.txt")], false)), winDoc, "live").text).toContain("f.path LIKE 'C:\\a.txt'");
   });
