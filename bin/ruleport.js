@@ -7,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`ruleport: internal error: ${e && e.stack ? e.stack : e}\n`);
+    process.stderr.write(`ruleport: internal error: ${e && e.stack ? e.stack : typeof e === "object" ? JSON.stringify(e) : e}\n`);
     process.exitCode = 3;
   },
 );

@@ -53,7 +53,11 @@ export interface ConvertResult {
   /** The per-rule output text, or null when the rule could not be converted. Never partial. */
   readonly text: string | null;
   readonly diagnostics: readonly Diagnostic[];
-  /** Opaque data the target's `bundle` step collects from each converted rule (a stanza, a pack entry). */
+  /**
+   * Data the target's `bundle` step collects from each converted rule (a
+   * stanza, a pack entry). It must be plain, structured-cloneable data (no
+   * functions, Maps or class instances): with --jobs it crosses worker threads.
+   */
   readonly bundleEntry?: unknown;
 }
 

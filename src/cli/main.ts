@@ -6,24 +6,27 @@
  * --fail-on, was unsupported / had warnings); 2 usage error.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { type Diagnostic, render, type SourceFile, type Status } from "../diagnostics/index.js";
-import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "../compile.js";
-import { MappingLoadError, loadOverride } from "../mapping/index.js";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { TargetRequest } from "../compile.js";
+import { MappingLoadError } from "../mapping/index.js";
 import { packageRoot } from "../package-root.js";
 import { getTarget, targets } from "../targets.js";
 import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
 import { type Config, findConfig, loadConfig } from "./config.js";
-import { discoverRules, isInside, outputStem, writeAtomic } from "./files.js";
-import { emptyReport, type Report, type ReportRule, summarise, toReportDiagnostic, toSarif } from "./report.js";
+import { type BatchOptions, buildRequests, type FailOn, processSlice, type SliceResult } from "./batch.js";
+import { discoverRules, isInside, outputStem, type RuleFile, writeAtomic } from "./files.js";
+import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
 const COMMANDS: Record<string, CommandSpec> = {
   check: {
     name: "check",
     summary: "load and parse rules; print diagnostics and a summary",
-    usage: "ruleport check <paths...> [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--config FILE] [--verbose] [--quiet]",
-    flags: { report: "string", format: "string", verbose: "boolean", quiet: "boolean", "fail-on": "string", config: "string", timings: "boolean", help: "boolean" },
+    usage: "ruleport check <paths...> [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--config FILE] [--jobs N] [--verbose] [--quiet]",
+    flags: { report: "string", format: "string", verbose: "boolean", quiet: "boolean", "fail-on": "string", config: "string", timings: "boolean", jobs: "string", help: "boolean" },
     aliases: { h: "help", q: "quiet", v: "verbose" },
     minPositionals: 1,
     maxPositionals: Infinity,
@@ -32,7 +35,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     name: "convert",
     summary: "translate rules to one or more targets",
     usage:
-      "ruleport convert <paths...> --target <id>[,<id>...]|all --out DIR [--profile <target>=<name>]... [--mapping <target>=<file.yaml>]... [--templates DIR] [--config FILE] [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--verbose] [--quiet]",
+      "ruleport convert <paths...> --target <id>[,<id>...]|all --out DIR [--profile <target>=<name>]... [--mapping <target>=<file.yaml>]... [--templates DIR] [--config FILE] [--jobs N] [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--verbose] [--quiet]",
     flags: {
       target: "string",
       out: "string",
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       verbose: "boolean",
       quiet: "boolean",
       timings: "boolean",
+      jobs: "string",
       help: "boolean",
     },
     aliases: { t: "target", o: "out", h: "help", q: "quiet", v: "verbose" },
@@ -93,8 +97,7 @@ function helpText(): string {
   return lines.join("\n");
 }
 
-const FAIL_ON = ["error", "unsupported", "warning"] as const;
-type FailOn = (typeof FAIL_ON)[number];
+const FAIL_ON: readonly FailOn[] = ["error", "unsupported", "warning"];
 
 interface Io {
   out(s: string): void;
@@ -136,7 +139,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     switch (spec.name) {
       case "check":
       case "convert":
-        return runBatch(spec.name, args, io);
+        return await runBatch(spec.name, args, io);
       case "targets":
         return listTargets(io);
       case "events": {
@@ -179,11 +182,7 @@ function listTargets(io: Io): number {
   return 0;
 }
 
-interface Selection {
-  readonly requests: TargetRequest[];
-}
-
-function selectTargets(args: ParsedArgs, config: Config | null): Selection {
+function selectTargets(args: ParsedArgs, config: Config | null): BatchOptions["targets"] {
   const raw = flagString(args, "target") ?? (config?.targets === "all" ? "all" : config?.targets?.join(","));
   if (!raw) throw new UsageError("--target is required (a target id, a comma-separated list, or all)");
   const ids = raw === "all" ? [...TARGET_IDS] : raw.split(",").map((s) => s.trim()).filter(Boolean);
@@ -210,22 +209,11 @@ function selectTargets(args: ParsedArgs, config: Config | null): Selection {
     if (!m || !getTarget(m[1] as string)) throw new UsageError(`--mapping takes <target>=<file.yaml>, got "${p}"`);
     overrides.set(m[1] as string, m[2] as string);
   }
-  const requests: TargetRequest[] = chosen.map((target) => {
-    const profile = profiles.get(target.id) ?? target.defaultProfile;
-    let mapping = bundledMapping(target, profile);
-    const file = overrides.get(target.id);
-    if (file) {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch {
-        throw new UsageError(`cannot read mapping file ${file}`);
-      }
-      mapping = loadOverride(mapping, file, text);
-    }
-    return { target, profile, mapping };
+  return chosen.map((target) => {
+    const file = overrides.get(target.id) ?? null;
+    if (file && !existsSync(file)) throw new UsageError(`cannot read mapping file ${file}`);
+    return { id: target.id, profile: profiles.get(target.id) ?? target.defaultProfile, mappingFile: file ? resolve(file) : null };
   });
-  return { requests };
 }
 
 function failOnOf(args: ParsedArgs, config: Config | null): FailOn {
@@ -234,27 +222,23 @@ function failOnOf(args: ParsedArgs, config: Config | null): FailOn {
   return f as FailOn;
 }
 
-function fails(status: Status, diagnostics: readonly Diagnostic[], failOn: FailOn): boolean {
-  if (status === "error") return true;
-  if (failOn === "error") return false;
-  if (status === "unsupported") return true;
-  return failOn === "warning" && diagnostics.some((d) => d.severity === "warning");
-}
-
-function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
+async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): Promise<number> {
   const configFile = flagString(args, "config") ?? findConfig(process.cwd());
   const config = configFile ? loadConfig(configFile) : null;
   const failOn = failOnOf(args, config);
-  const timings = flagBool(args, "timings") ? new Timings() : null;
   const quiet = flagBool(args, "quiet");
   const verbose = flagBool(args, "verbose");
   const format = flagString(args, "format") ?? "json";
   if (format !== "json" && format !== "sarif") throw new UsageError("--format must be json or sarif");
+  const jobsFlag = flagString(args, "jobs");
+  if (jobsFlag !== undefined && !/^[1-9]\d*$/.test(jobsFlag)) throw new UsageError("--jobs must be a positive integer");
+  let targetsWanted: BatchOptions["targets"] = [];
   let requests: TargetRequest[] = [];
   let outDir: string | null = null;
   if (mode === "convert") {
     try {
-      requests = selectTargets(args, config).requests;
+      targetsWanted = selectTargets(args, config);
+      requests = buildRequests(targetsWanted);
     } catch (e) {
       if (e instanceof MappingLoadError) {
         io.err(e.message);
@@ -279,99 +263,41 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     }
   }
 
+  const opts: BatchOptions = { mode, targets: targetsWanted, outDir, templateDir: templateDir ? resolve(templateDir) : null, failOn, quiet, verbose, timings: flagBool(args, "timings"), cwd: process.cwd() };
+  const files = discovery.files;
+  const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(files.length, mode === "check" ? "parse" : "convert") : null;
+  const jobs = Math.min(jobsFlag ? Number(jobsFlag) : defaultJobs(files.length), Math.max(1, Math.floor(files.length / MIN_FILES_PER_JOB)));
+  const slices = await runSlices(files, opts, requests, jobs, progress);
+  progress?.done();
+
   const report: Report = emptyReport(version());
   for (const r of requests) report.summary.targets[r.target.id] = { ok: 0, unsupported: 0, error: 0, profile: r.profile };
-  const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
   let failed = false;
   let outFailed = false;
-  const printLimit = verbose ? Infinity : 200;
   let printed = 0;
-  const show = (d: Diagnostic, source: SourceFile) => {
-    if (quiet) return;
-    if (!verbose && d.severity === "info") return;
-    if (!verbose && d.severity === "warning" && mode === "convert") return;
-    if (printed++ < printLimit) io.err(render(d, source));
-  };
-
-  const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(discovery.files.length) : null;
-  for (const file of discovery.files) {
-    progress?.tick(mode === "check" ? "parse" : "convert");
-    let text: string;
-    try {
-      timings?.start("read");
-      text = readFileSync(file.absolute, "utf8");
-      timings?.stop();
-    } catch (e) {
-      const msg = `${file.path}:1:1: error CLI001: cannot read the file: ${(e as Error).message}`;
-      if (!quiet) io.err(msg);
-      report.rules.push({
-        file: file.path,
-        rule_id: "",
-        name: "",
-        type: "",
-        language: "none",
-        parse: { status: "error", diagnostics: [{ severity: "error", code: "CLI001", message: `cannot read the file: ${(e as Error).message}`, line: 1, column: 1 }] },
-        targets: {},
-      });
-      failed = true;
-      continue;
+  const printLimit = verbose ? Infinity : 200;
+  const timings = new Map<string, number>();
+  const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
+  for (const s of slices) {
+    report.rules.push(...s.rules);
+    for (const m of s.messages) if (printed++ < printLimit) io.err(m);
+    for (const b of s.bundles) {
+      const list = bundles.get(b.target) ?? [];
+      list.push({ outputStem: b.outputStem, entry: b.entry });
+      bundles.set(b.target, list);
     }
-    timings?.start("load+parse");
-    const parsed = parseRule(file.path, text);
-    timings?.stop();
-    for (const d of parsed.parseDiagnostics) show(d, parsed.source);
-    const doc = parsed.document;
-    const rule: ReportRule = {
-      file: file.path,
-      rule_id: doc?.ruleId ?? "",
-      name: doc?.name ?? "",
-      type: doc?.type ?? "",
-      language: doc?.language ?? "none",
-      parse: { status: parsed.parseStatus, diagnostics: parsed.parseDiagnostics.map((d) => toReportDiagnostic(d, parsed.source)) },
-      targets: {},
-    };
-    if (fails(parsed.parseStatus, parsed.parseDiagnostics, failOn)) failed = true;
-    const stem = outputStem(file.relative);
-    for (const req of requests) {
-      timings?.start(`convert:${req.target.id}`);
-      const outcome = convertParsed(parsed, req, stem, templateDir);
-      timings?.stop();
-      const diags = [...outcome.result.diagnostics];
-      let status = outcome.status;
-      const outputs: string[] = [];
-      if (status === "ok" && outcome.result.text !== null && outDir) {
-        const dest = join(outDir, req.target.id, stem + req.target.extension);
-        try {
-          timings?.start("write");
-          writeAtomic(dest, outcome.result.text);
-          timings?.stop();
-          outputs.push(dest);
-          if (outcome.result.bundleEntry !== undefined) {
-            const list = bundles.get(req.target.id) ?? [];
-            list.push({ outputStem: stem, entry: outcome.result.bundleEntry });
-            bundles.set(req.target.id, list);
-          }
-        } catch (e) {
-          status = "error";
-          outFailed = true;
-          diags.push({ code: "CLI010", severity: "error", message: `cannot write ${dest}: ${(e as Error).message}`, span: null, target: req.target.id });
-        }
-      }
-      for (const d of diags) show(d, parsed.source);
-      if (parsed.ir && fails(status, diags, failOn)) failed = true;
-      rule.targets[req.target.id] = { status: parsed.ir ? status : parsed.parseStatus, profile: req.profile, outputs: outputs.map(displayPath), diagnostics: diags.map((d) => toReportDiagnostic(d, parsed.source)) };
-    }
-    report.rules.push(rule);
+    failed ||= s.failed;
+    outFailed ||= s.outFailed;
+    for (const [k, v] of Object.entries(s.timings)) timings.set(k, (timings.get(k) ?? 0) + v);
   }
 
   if (outDir && !outFailed) {
     for (const req of requests) {
       if (!req.target.bundle) continue;
-      timings?.start("bundle");
-      const files = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, templateDir);
-      timings?.stop();
+      const t0 = performance.now();
+      const out = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, opts.templateDir);
       const written: string[] = [];
-      for (const f of files) {
+      for (const f of out) {
         const dest = join(outDir, req.target.id, outputStem(f.path.replace(/(\.[A-Za-z0-9]+)$/, "")) + (/(\.[A-Za-z0-9]+)$/.exec(f.path)?.[1] ?? ""));
         try {
           writeAtomic(dest, f.content);
@@ -381,11 +307,11 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
           failed = true;
         }
       }
+      timings.set("bundle", (timings.get("bundle") ?? 0) + performance.now() - t0);
       report.bundles[req.target.id] = written;
     }
   }
   if (outFailed) failed = true;
-  progress?.done();
 
   summarise(report);
   const reportFile = flagString(args, "report");
@@ -401,35 +327,67 @@ function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): number {
     if (printed > printLimit) io.err(`... ${printed - printLimit} more diagnostics (use --verbose or the report)`);
     io.err(summaryText(report));
   }
-  if (timings) io.err(`timings: ${JSON.stringify({ ...timings.result(), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}`);
+  if (opts.timings) {
+    const t = Object.fromEntries([...timings].map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    io.err(`timings: ${JSON.stringify({ ...t, jobs, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}`);
+  }
   return failed ? 1 : 0;
 }
 
-/** Time per phase (milliseconds), for `npm run bench`. */
-class Timings {
-  private readonly totals = new Map<string, number>();
-  private current: { name: string; t0: number } | null = null;
-  start(name: string): void {
-    this.current = { name, t0: performance.now() };
+/** Below this many files per job, a worker's start-up costs more than it saves. */
+const MIN_FILES_PER_JOB = 200;
+
+/** The default --jobs: measured fastest (see README, "Speed"). */
+function defaultJobs(files: number): number {
+  return files >= 2 * MIN_FILES_PER_JOB ? Math.min(2, availableParallelism()) : 1;
+}
+
+/**
+ * Splits the files into `jobs` contiguous slices: the first runs in this
+ * thread, the others in worker threads (only from the compiled CLI, where the
+ * worker module exists). Results come back in file order.
+ */
+async function runSlices(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], jobs: number, progress: Progress | null): Promise<SliceResult[]> {
+  const workerUrl = new URL("./worker.js", import.meta.url);
+  if (jobs <= 1 || !import.meta.url.endsWith(".js") || !existsSync(fileURLToPath(workerUrl))) {
+    return [processSlice(files, opts, requests, () => progress?.tick())];
   }
-  stop(): void {
-    if (!this.current) return;
-    const { name, t0 } = this.current;
-    this.totals.set(name, (this.totals.get(name) ?? 0) + performance.now() - t0);
-    this.current = null;
-  }
-  result(): Record<string, number> {
-    return Object.fromEntries([...this.totals].map(([k, v]) => [k, Math.round(v * 10) / 10]));
-  }
+  const size = Math.ceil(files.length / jobs);
+  const slices = Array.from({ length: jobs }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const workers = slices.slice(1).map(
+    (slice) =>
+      new Promise<SliceResult>((resolvePromise, reject) => {
+        const w = new Worker(workerUrl, { workerData: { files: slice, opts } });
+        w.on("message", (m: { progress?: number; result?: SliceResult }) => {
+          if (m.progress) progress?.tick(m.progress);
+          if (m.result) resolvePromise(m.result);
+        });
+        w.on("error", reject);
+        w.on("exit", (code) => {
+          if (code !== 0) reject(new Error(`internal error: a worker exited with code ${code}`));
+        });
+      }),
+  );
+  const first = processSlice(slices[0] ?? [], opts, requests, () => progress?.tick());
+  return [first, ...(await Promise.all(workers))];
+}
+
+function displayPath(p: string): string {
+  const cwd = process.cwd();
+  return isInside(p, cwd) ? p.slice(cwd.length + 1).split("\\").join("/") : p;
 }
 
 /** A one-line progress bar on a terminal: rules done / total and the phase. */
 class Progress {
   private done_ = 0;
   private last = 0;
-  constructor(private readonly total: number) {}
-  tick(phase: string): void {
-    this.done_++;
+  constructor(
+    private readonly total: number,
+    private readonly phase: string,
+  ) {}
+  tick(n = 1): void {
+    this.done_ += n;
+    const phase = this.phase;
     const now = Date.now();
     if (now - this.last < 80 && this.done_ < this.total) return;
     this.last = now;
@@ -440,11 +398,6 @@ class Progress {
   done(): void {
     process.stderr.write("\r\x1b[K");
   }
-}
-
-function displayPath(p: string): string {
-  const cwd = process.cwd();
-  return isInside(p, cwd) ? p.slice(cwd.length + 1).split("\\").join("/") : p;
 }
 
 /** The end-of-run summary table and the most frequent diagnostic codes. */
