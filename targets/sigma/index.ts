@@ -8,7 +8,7 @@
  * inexpressible construct is an `unsupported` diagnostic) -> detection
  * builder (detection.ts) -> js-yaml (yaml.ts).
  */
-import type { Condition, EventQuery, FieldRef, RuleIR, SequenceQuery, Span } from "../../src/ir/nodes.js";
+import type { Condition, EventQuery, FieldRef, RuleIR, SequenceQuery, Span, Value } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { applyFieldMap, constantOf, factsOf, lookupField, type MapContext, mapValue, selectSource, type MappingSpec, type RuleFacts, type SourceSpec } from "../../src/mapping/index.js";
@@ -91,7 +91,7 @@ export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument
   return { source, condition: mapped.condition, diagnostics: mapped.diagnostics };
 }
 
-function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], os?: string): BuiltQuery | null {
+function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], os?: string, joinKeys?: readonly Value[]): BuiltQuery | null {
   const { rule, document: doc, mapping } = input;
   const mapped = mapEventQuery(query, rule, doc, mapping, os);
   if (!mapped) {
@@ -105,6 +105,22 @@ function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], o
   const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
   out.push(...mapped.diagnostics);
   const k = constantOf(mapped.condition);
+  if (k === true && joinKeys) {
+    // A sequence term that keeps every event of its source still requires its join keys: EQL never joins on null keys.
+    const names: string[] = [];
+    for (const key of joinKeys) {
+      if (key.kind !== "field" || key.optional) break;
+      const n = mapKey(key.path, key.span, ctx, []); // the correlation reports the keys' mapping
+      if (n === null) break;
+      if (!names.includes(n)) names.push(n);
+    }
+    if (names.length === joinKeys.length && names.length > 0) {
+      out.push(info("SIGMA326", `the term keeps every event of the log source \`${source.id}\`; it is written as its join keys being present, which EQL requires of every joined event`, query.span, { target: TARGET }));
+      const selection: Record<string, unknown> = {};
+      for (const n of names) selection[`${n}|exists`] = true;
+      return { logsource: emit.logsource, detection: { selection, condition: "selection" }, ctx };
+    }
+  }
   if (k !== null) {
     out.push(
       unsupported(
@@ -259,7 +275,7 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
   }
   const built: BuiltQuery[] = [];
   q.terms.forEach((t) => {
-    const b = buildQuery(t.query, input, out);
+    const b = buildQuery(t.query, input, out, undefined, [...q.by, ...t.by]);
     if (b) built.push(b);
     else ok = false;
   });

@@ -244,6 +244,13 @@ describe("correlations", () => {
     expect(b?.["name"]).toBe("test_rule_step2");
     expect(a?.["id"]).not.toBe(b?.["id"]);
   });
+  it("writes a term that keeps every event as its join keys being present", () => {
+    const any = { kind: "term" as const, query: eventQuery("network", match("host.os.type", ["windows"])), by: [], runs: 1, missing: false, span: S };
+    const rule = ruleOf({ kind: "sequence", by: [field("process.entity_id")], maxspan: { value: 30, unit: "s", ms: 30000, span: S }, terms: [term("a.exe"), any], until: null, span: S });
+    const docs = yamlOf(rule);
+    expect(docs[2]?.["detection"]).toEqual({ selection: { "ProcessGuid|exists": true }, condition: "selection" });
+    expect(codes(rule)).toContain("SIGMA326");
+  });
   it("uses aliases when the join keys differ per term", () => {
     const rule = ruleOf({ kind: "sequence", by: [], maxspan: { value: 1, unit: "m", ms: 60000, span: S }, terms: [term("a.exe", ["process.entity_id"]), term("b.exe", ["process.parent.entity_id"])], until: null, span: S });
     const [corr] = yamlOf(rule);
