@@ -237,6 +237,7 @@ function proposals(l: Lit, f: FieldRef, rng: Rng): Candidate[] {
     if (l.negate) {
       if (c.kind === "exists") return [MISSING];
       if (c.kind === "test" && c.value.kind === "field") return [MISSING, false];
+      if (c.kind === "test" && c.value.kind === "call" && c.value.name === "cidrMatch") return [MISSING, "8.8.8.8", "2001:4860:4860::8888", "192.0.2.77"];
       return [MISSING, "benign"];
     }
     switch (c.kind) {
@@ -769,9 +770,21 @@ function thresholdStreams(
   for (const f of det.fields) if (!base.has(f)) base.set(f, WORDS[pickIndex(rng, WORDS.length)] as string);
   if (!nnfHolds(nnf, base, 0)) throw new GenError("setting the threshold group fields breaks the condition");
   const card = det.cardinality[0];
+  // Distinct values of the cardinality field: insert a counter where the condition still holds
+  // (after the value, before it, or anywhere inside, e.g. in the `*` of "/proc/*/cmdline").
+  let insertAt = -1;
+  const cardBase = card ? String(base.get(card.field) ?? "v") : "";
+  if (card) {
+    for (let pos = cardBase.length; pos >= 0 && insertAt < 0; pos--) {
+      const m = new Map(base);
+      m.set(card.field, `${cardBase.slice(0, pos)}7${cardBase.slice(pos)}`);
+      if (nnfHolds(nnf, m, 0)) insertAt = pos;
+    }
+    if (insertAt < 0) insertAt = cardBase.length;
+  }
   const variant = (i: number, distinct: boolean): Map<string, AValue> => {
     const m = new Map(base);
-    if (card) m.set(card.field, distinct ? `${String(base.get(card.field) ?? "v")}-${i}` : String(base.get(card.field) ?? "v"));
+    if (card) m.set(card.field, distinct ? `${cardBase.slice(0, insertAt)}${i}${cardBase.slice(insertAt)}` : cardBase);
     return m;
   };
   const needed = Math.max(count, card ? card.value : 0);
@@ -984,21 +997,26 @@ function sequenceRule(rule: RuleIR, q: SequenceQuery, rng: Rng, maxNeg: number):
   let day = 0;
 
   const buildPositive = (): { built: Built[]; keys: AValue[] } | null => {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // The stage solved first decides the join key values; try each stage in that role
+    // (a later stage may constrain a key, e.g. `by process.parent.Ext.real.pid` with `> 0`).
+    for (let attempt = 0; attempt < Math.max(5, positiveIdx.length); attempt++) {
       const keys: (AValue | undefined)[] = Array(nKeys).fill(undefined);
-      const built: Built[] = [];
       const t0 = BASE + ++day * DAY;
+      const lead = attempt % positiveIdx.length;
+      const order = [lead, ...positiveIdx.map((_, k) => k).filter((k) => k !== lead)];
+      const sols: (Solution | null)[] = Array(positiveIdx.length).fill(null);
       let ok = true;
-      for (let k = 0; k < positiveIdx.length; k++) {
+      for (const k of order) {
         const spec = stages[positiveIdx[k] as number] as StageSpec;
         const s = solveStage(spec, keys, rng, "pos");
         if (!s) {
           ok = false;
           break;
         }
-        built.push({ asg: s.asg, ts: t0 + k * step });
+        sols[k] = s;
       }
-      if (!ok) return null;
+      if (!ok) continue;
+      const built: Built[] = sols.map((s, k) => ({ asg: (s as Solution).asg, ts: t0 + k * step }));
       if (sequenceMatches(stages, built, q, rule)) return { built, keys: keys.map((k) => (k === undefined ? null : k)) };
     }
     return null;
