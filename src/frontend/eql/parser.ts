@@ -1080,9 +1080,15 @@ function parseInList(p: Parser, subjectT: Term, insensitive: boolean, s: number)
     // Fast path for the common case, a literal followed by `,` or `)`.
     const k1 = peekAt(p, 1);
     if (k1 === L.T_COMMA || k1 === L.T_RP) {
-      const c = constantAt(p);
-      if (c) {
-        values.push(exactValue(c));
+      const k0 = peek(p);
+      let v: MatchValue | null = null;
+      if (k0 === L.T_STRING || k0 === L.T_RAW_STRING || k0 === L.T_BAD_STRING) v = textPattern(stringValue(p, p.pos), spanOf(p, tokStart(p), tokEnd(p)));
+      else {
+        const c = constantAt(p);
+        if (c) v = exactValue(c);
+      }
+      if (v) {
+        values.push(v);
         advance(p);
         if (peek(p) !== L.T_COMMA) break;
         advance(p);
@@ -1138,13 +1144,14 @@ function opName(k: number): string {
 function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number): Term {
   const name = opName(op);
   advance(p);
-  const constants: (StringLit | NumberLit | BooleanLit)[] = [];
+  const regex = op === L.T_REGEX || op === L.T_REGEX_I;
+  const items: (MatchValue | RegexLit)[] = [];
   let ok = true;
   if (peek(p) === L.T_LP) {
     advance(p);
     for (;;) {
-      const c = predicateConstant(p, name);
-      if (c) constants.push(c);
+      const c = predicateItem(p, op, name);
+      if (c) items.push(c);
       else ok = false;
       if (peek(p) !== L.T_COMMA) break;
       advance(p);
@@ -1157,38 +1164,39 @@ function parseConstantPredicate(p: Parser, subjectT: Term, op: number, s: number
       ok = false;
     }
   } else {
-    const c = predicateConstant(p, name);
-    if (c) constants.push(c);
+    const c = predicateItem(p, op, name);
+    if (c) items.push(c);
     else ok = false;
   }
   const span = spanOf(p, s, prevEnd(p));
   const subject = asValue(p, subjectT);
   if (subject.kind === "error" || !ok) return { kind: "error", span };
-  if (op === L.T_REGEX || op === L.T_REGEX_I) {
-    const patterns: RegexLit[] = [];
-    for (const c of constants) {
-      if (c.kind !== "string") {
-        report(p, error("EQL026", `\`${name}\` needs a string (a regular expression), found ${describeTerm(c)}`, c.span));
-        ok = false;
-        continue;
-      }
-      patterns.push({ kind: "regex", dialect: "lucene", source: c.value, span: c.span });
-    }
-    if (!ok) return { kind: "error", span };
-    return { kind: "regex-match", subject, patterns, caseSensitive: op === L.T_REGEX, span };
-  }
-  const values: MatchValue[] = [];
-  for (const c of constants) {
-    if (c.kind === "string") values.push(wildcardPattern(c.value, c.span));
-    else if (op === L.T_SEQ) values.push(c);
-    else {
-      report(p, error("EQL026", `\`${name}\` needs a string pattern, found ${describeTerm(c)}`, c.span));
-      ok = false;
-    }
-  }
-  if (!ok) return { kind: "error", span };
+  if (regex) return { kind: "regex-match", subject, patterns: items as RegexLit[], caseSensitive: op === L.T_REGEX, span };
+  const values = items as MatchValue[];
   if (op === L.T_SEQ) return { kind: "match", subject, values, caseSensitive: false, operator: ":", span };
   return { kind: "match", subject, values, caseSensitive: op === L.T_LIKE, operator: "like", span };
+}
+
+/**
+ * One literal after `:`/like/regex, lowered: a wildcard pattern (`:`, like),
+ * a regular expression (regex), or a number/boolean (`:` only). Advances past
+ * it; null after reporting what stood there instead.
+ */
+function predicateItem(p: Parser, op: number, name: string): MatchValue | RegexLit | null {
+  const k = peek(p);
+  if (k === L.T_STRING || k === L.T_RAW_STRING || k === L.T_BAD_STRING) {
+    const value = stringValue(p, p.pos);
+    const span = spanOf(p, tokStart(p), tokEnd(p));
+    advance(p);
+    if (op === L.T_REGEX || op === L.T_REGEX_I) return { kind: "regex", dialect: "lucene", source: value, span };
+    return wildcardPattern(value, span);
+  }
+  const c = predicateConstant(p, name);
+  if (!c) return null;
+  if (op === L.T_SEQ && c.kind !== "string") return c;
+  const needs = op === L.T_REGEX || op === L.T_REGEX_I ? "a string (a regular expression)" : "a string pattern";
+  report(p, error("EQL026", `\`${name}\` needs ${needs}, found ${describeTerm(c)}`, c.span));
+  return null;
 }
 
 /** The literal after `:`/like/regex (advancing past it), or null after reporting what was there instead. */
