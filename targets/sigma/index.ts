@@ -168,9 +168,10 @@ function slug(text: string): string {
 /** Field names of join or group keys, mapped like the query's fields. */
 function mapKey(path: string, span: Span, ctx: MapContext, out: Diagnostic[]): string | null {
   const fm = lookupField(ctx, path);
-  if (fm && fm.transform === "basename" && fm.to.length === 1) {
+  if (fm && fm.transform !== null && fm.to.length === 1) {
     const to = fm.to[0] as string;
-    out.push(warning("SIGMA324", `\`${path}\` is the last path component of \`${to}\`; the correlation groups by the whole \`${to}\` value, so equal names under different paths fall into different groups`, span, { target: TARGET }));
+    const part = fm.transform === "basename" ? "the last path component" : "a part";
+    out.push(warning("SIGMA324", `\`${path}\` is ${part} of \`${to}\`; the correlation groups by the whole \`${to}\` value, so events with equal \`${path}\` values but different \`${to}\` values fall into different groups`, span, { target: TARGET }));
     return to;
   }
   const ref: FieldRef = { kind: "field", path, optional: false, wildcard: false, span };
