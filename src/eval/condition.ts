@@ -64,8 +64,8 @@ interface Scripted {
 type Compiled = { readonly kind: "query"; readonly test: EventTest } | { readonly kind: "script"; readonly script: Scripted };
 
 export interface CompileOptions {
-  /** Epoch ms that KQL date math `now` stands for. */
-  readonly now: number;
+  /** Epoch ms that KQL date math `now` stands for; read at evaluation time, so a compiled rule can be reused. */
+  now: number;
 }
 
 export interface Compiler {
@@ -177,9 +177,10 @@ function compileValue(v: Value, c: Compiler): (b: Binding) => EqlValue {
     case "null":
       return () => null;
     case "datemath": {
-      const t = parseDateMath(v.expr, c.options.now);
-      if (t === null) c.diagnostics.push(error("EVAL010", `cannot evaluate date math "${v.expr}"`, v.span));
-      return () => t;
+      const expr = v.expr;
+      const opts = c.options;
+      if (parseDateMath(expr, 0) === null) c.diagnostics.push(error("EVAL010", `cannot evaluate date math "${expr}"`, v.span));
+      return () => parseDateMath(expr, opts.now);
     }
     case "call": {
       const args = v.args.map((a) => compileValue(a, c));
@@ -272,7 +273,8 @@ const OPS = {
 } as const;
 const FLIP = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" } as const;
 
-function literalValue(v: Value, c: Compiler): { ok: true; value: EqlValue; date: boolean } | { ok: false } {
+/** A constant; date math is a thunk of the evaluation-time `now`. */
+function literalValue(v: Value, c: Compiler): { ok: true; value: EqlValue; date: false } | { ok: true; value: () => EqlValue; date: true } | { ok: false } {
   switch (v.kind) {
     case "string":
       return { ok: true, value: v.value, date: false };
@@ -283,9 +285,10 @@ function literalValue(v: Value, c: Compiler): { ok: true; value: EqlValue; date:
     case "null":
       return { ok: true, value: null, date: false };
     case "datemath": {
-      const t = parseDateMath(v.expr, c.options.now);
-      if (t === null) c.diagnostics.push(error("EVAL010", `cannot evaluate date math "${v.expr}"`, v.span));
-      return { ok: true, value: t, date: true };
+      const expr = v.expr;
+      const opts = c.options;
+      if (parseDateMath(expr, 0) === null) c.diagnostics.push(error("EVAL010", `cannot evaluate date math "${expr}"`, v.span));
+      return { ok: true, value: () => parseDateMath(expr, opts.now), date: true };
     }
     case "negate": {
       const inner = literalValue(v.operand, c);
@@ -406,7 +409,20 @@ function compile(cond: Condition, c: Compiler): Compiled {
       const holds = OPS[op];
       if (left.kind === "field" && lit.ok) {
         const f = left;
-        const order = orderAgainst(lit.value, lit.date);
+        if (lit.date) {
+          const at = lit.value;
+          return {
+            kind: "query",
+            test: (ev) => {
+              const order = orderAgainst(at(), true);
+              return fieldOf(ev, f).some((v) => {
+                const d = order(v, null);
+                return d !== null && holds(d);
+              });
+            },
+          };
+        }
+        const order = orderAgainst(lit.value, false);
         return {
           kind: "query",
           test: (ev) =>

@@ -119,16 +119,29 @@ interface Seq {
   readonly matches: Item[];
 }
 
-function runSequence(q: SequenceQuery, items: readonly Item[], rule: RuleIR, c: Compiler): Item[][] {
+function compileSequence(q: SequenceQuery, rule: RuleIR, c: Compiler): (items: readonly Item[]) => Item[][] {
   const stages = compileStages(q.terms, q.by, rule, c);
   const positive = stages.map((s, i) => (s.missing ? -1 : i)).filter((i) => i >= 0);
-  if (positive.length === 0) return [];
+  if (positive.length === 0) return () => [];
   const first = positive[0] as number;
   const last = positive[positive.length - 1] as number;
   const prevPositive = new Map<number, number>();
   for (let i = 1; i < positive.length; i++) prevPositive.set(positive[i] as number, positive[i - 1] as number);
   const maxspan = q.maxspan ? q.maxspan.ms : 0;
   const until = q.until ? { test: eventTest(q.until.query, rule, c), key: keyFunction([...q.by, ...q.until.by], c) } : null;
+  return (items) => runSequence(items, stages, positive, first, last, prevPositive, maxspan, until);
+}
+
+function runSequence(
+  items: readonly Item[],
+  stages: readonly Stage[],
+  positive: readonly number[],
+  first: number,
+  last: number,
+  prevPositive: ReadonlyMap<number, number>,
+  maxspan: number,
+  until: { test: EventTest; key: KeyFn } | null,
+): Item[][] {
 
   // Pending sequences per stage and key, in the order they reached the stage.
   const groups: Map<string, Seq[]>[] = stages.map(() => new Map());
@@ -233,8 +246,12 @@ function missingEventsAllow(seq: Seq, stages: readonly Stage[], positive: readon
   );
 }
 
-function runSample(q: SampleQuery, items: readonly Item[], rule: RuleIR, c: Compiler): Item[][] {
+function compileSample(q: SampleQuery, rule: RuleIR, c: Compiler): (items: readonly Item[]) => Item[][] {
   const stages = q.terms.map((t) => ({ test: eventTest(t.query, rule, c), key: keyFunction([...q.by, ...t.by], c) }));
+  return (items) => runSample(items, stages);
+}
+
+function runSample(items: readonly Item[], stages: readonly { test: EventTest; key: KeyFn }[]): Item[][] {
   const byKey = new Map<string, Item[][]>();
   const order: string[] = [];
   for (const it of items) {
@@ -311,9 +328,47 @@ function newTerms(det: Extract<RuleIR["detection"], { kind: "new_terms" }>, matc
   return alerts;
 }
 
+/** A rule compiled once: closures per condition, reused by every `evaluate` call on the same IR object. */
+interface Runner {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly options: { now: number };
+  readonly run: (items: readonly Item[]) => Item[][];
+}
+
+const runners = new WeakMap<RuleIR, Runner>();
+
+function runnerFor(rule: RuleIR): Runner {
+  const hit = runners.get(rule);
+  if (hit) return hit;
+  const diagnostics: Diagnostic[] = [];
+  const options = { now: 0 };
+  const c: Compiler = { diagnostics, options, nestedPath: null };
+  const q = rule.query;
+  let run: (items: readonly Item[]) => Item[][];
+  switch (q.kind) {
+    case "event": {
+      const t = eventTest(q, rule, c);
+      run = (items) => items.filter((it) => t(it.ev)).map((it) => [it]);
+      break;
+    }
+    case "sequence":
+      run = compileSequence(q, rule, c);
+      break;
+    case "sample":
+      run = compileSample(q, rule, c);
+      break;
+    default:
+      return assertNever(q, "query");
+  }
+  const runner: Runner = { diagnostics, options, run };
+  runners.set(rule, runner);
+  return runner;
+}
+
 /** Evaluates a rule over events. Deterministic; never reads the clock. */
 export function evaluate(rule: RuleIR, events: readonly object[], options: EvaluateOptions = {}): EvaluateResult {
-  const diagnostics: Diagnostic[] = [];
+  const runner = runnerFor(rule);
+  const diagnostics: Diagnostic[] = [...runner.diagnostics];
   const evs = events.map(wrapEvent);
   const rawItems: Item[] = evs.map((ev, idx) => ({ ev, idx, ts: timestampOf(ev, rule.timestampField) }));
   let now = options.now;
@@ -321,28 +376,14 @@ export function evaluate(rule: RuleIR, events: readonly object[], options: Evalu
     now = 0;
     for (const it of rawItems) if (it.ts !== null && it.ts > now) now = it.ts;
   }
-  const c: Compiler = { diagnostics, options: { now }, nestedPath: null };
+  runner.options.now = now;
   const items = [...rawItems].sort(byOrdinal);
 
-  let results: Item[][];
   const q = rule.query;
-  switch (q.kind) {
-    case "event": {
-      const t = eventTest(q, rule, c);
-      results = items.filter((it) => t(it.ev)).map((it) => [it]);
-      break;
-    }
-    case "sequence": {
-      results = runSequence(q, items, rule, c);
-      const untimed = items.filter((it) => it.ts === null).length;
-      if (untimed > 0) diagnostics.push(info("EVAL020", `${untimed} event(s) without a parseable ${rule.timestampField} were left out of the sequence`, q.span));
-      break;
-    }
-    case "sample":
-      results = runSample(q, items, rule, c);
-      break;
-    default:
-      return assertNever(q, "query");
+  let results = runner.run(items);
+  if (q.kind === "sequence") {
+    const untimed = items.filter((it) => it.ts === null).length;
+    if (untimed > 0) diagnostics.push(info("EVAL020", `${untimed} event(s) without a parseable ${rule.timestampField} were left out of the sequence`, q.span));
   }
 
   for (const p of rule.pipes) {
