@@ -14,7 +14,7 @@ import { applyFieldMap, constantOf, factsOf, mapValue, type RuleFacts, selectSou
 import type { ConvertInput, ConvertResult, OutputFile, TargetDefinition } from "../../src/target.js";
 import { checkCondition } from "./check.js";
 import { type OsqueryEmit, type Platform, parseEmit } from "./emit.js";
-import { buildPacks, type PackEntry, scheduleSeconds } from "./pack.js";
+import { buildPacks, type PackEntry, packDescription, scheduleSeconds } from "./pack.js";
 import { tableInfo } from "./schema.js";
 import { printCondition, type PrintScope, sqlString } from "./sql.js";
 import { sqlHeader } from "./header.js";
@@ -216,7 +216,7 @@ export const osquery = {
       platform: r.platform,
       description: input.document.name,
       snapshot: input.profile === "live",
-      document: input.document,
+      packDescription: packDescription(input.document),
     };
     return { text: `${sqlHeader(input.document, input.rule, { platform: r.platform, table: r.table, profile: input.profile, interval, setup: r.setup })}${r.sql}\n`, diagnostics, bundleEntry: entry };
   },

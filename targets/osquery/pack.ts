@@ -19,7 +19,8 @@ export interface PackEntry {
   readonly description: string;
   /** Live profile: report the full result each run; events profile: only added rows. */
   readonly snapshot: boolean;
-  readonly document: RuleDocument;
+  /** The pack's description line (packDescription of the rule document): plain data, so entries cross worker threads. */
+  readonly packDescription: string;
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -59,7 +60,7 @@ export function buildPacks(entries: readonly PackEntry[], profile: string): Outp
         query: e.query,
         interval: e.interval,
         platform: e.platform,
-        description: packDescription(e.document),
+        description: e.packDescription,
         ...(e.snapshot ? { snapshot: true } : { removed: false }),
       };
     }
