@@ -52,6 +52,7 @@ const counts = {
   negatives: 0,
   negativesQuiet: 0,
 };
+const byKind = new Map();
 const impossibleReasons = new Map();
 const parseReasons = new Map();
 const disagreements = [];
@@ -102,6 +103,8 @@ for (const input of inputs) {
       continue;
     }
     counts.checked++;
+    const kind = `${parsed.ir.language} ${parsed.ir.detection.kind} ${parsed.ir.query.kind}`;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     let result;
     try {
       result = checkEvents(parsed.ir, gen.events);
@@ -131,12 +134,12 @@ const seconds = (performance.now() - started) / 1000;
 
 const sorted = (m) => [...m.entries()].sort((a, b) => b[1].count - a[1].count);
 if (json) {
-  console.log(JSON.stringify({ counts, seconds, impossible: Object.fromEntries(sorted(impossibleReasons)), notParsed: Object.fromEntries(sorted(parseReasons)), disagreements }, null, 2));
+  console.log(JSON.stringify({ counts, byKind: Object.fromEntries(byKind), seconds, impossible: Object.fromEntries(sorted(impossibleReasons)), notParsed: Object.fromEntries(sorted(parseReasons)), disagreements }, null, 2));
 } else {
   console.log(`files: ${counts.files}, EQL/KQL rules: ${counts.eqlKql}`);
   console.log(`not parsed (frontend diagnostics): ${counts.notParsed}`);
   for (const [r, e] of sorted(parseReasons).slice(0, 15)) console.log(`  ${e.count}  ${r}  (e.g. ${e.examples[0]})`);
-  console.log(`rules checked: ${counts.checked}`);
+  console.log(`rules checked: ${counts.checked}  (${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(", ")})`);
   console.log(`positives alerting: ${counts.positivesAlerting}/${counts.positives}`);
   console.log(`negatives not alerting: ${counts.negativesQuiet}/${counts.negatives}`);
   console.log(`generation impossible: ${counts.impossible}`);
