@@ -265,8 +265,9 @@ export function validateSigmaText(text: string, fileName?: string): Issue[] {
   }
   const ruleNames = new Set<string>();
   const ruleIds = new Set<string>();
+  // correlations may refer to rules and to other correlations of the file, by name or id
   docs.forEach((d) => {
-    if (isRecord(d) && !("correlation" in d)) {
+    if (isRecord(d)) {
       if (typeof d["name"] === "string") ruleNames.add(d["name"]);
       if (typeof d["id"] === "string") ruleIds.add(d["id"]);
     }

@@ -255,8 +255,14 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
   const multi = q.terms.length > 1;
   for (const t of q.terms) {
     if (multi && t.runs > 1) {
-      out.push(unsupported("SIGMA306", "`with runs=N` inside a multi-term sequence has no Sigma correlation counterpart (temporal_ordered counts each rule once)", t.span, { target: TARGET }));
-      ok = false;
+      out.push(
+        warning(
+          "SIGMA306",
+          `approximation: \`with runs=${t.runs}\` becomes an event_count correlation (at least ${t.runs} events per group within the timespan) chained into the temporal_ordered one; EQL counts ${t.runs} consecutive matches of the sequence state machine`,
+          t.span,
+          { target: TARGET },
+        ),
+      );
     }
   }
   let timespan: string | null = null;
@@ -301,6 +307,8 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
 
   const base = slug(doc.name);
   const names = q.terms.map((_, i) => (multi ? `${base}_step${i + 1}` : base));
+  // In a multi-term sequence, a term with runs > 1 is referenced through an event_count correlation over its rule.
+  const refs = q.terms.map((t, i) => (multi && t.runs > 1 ? `${names[i] as string}_count` : (names[i] as string)));
   const groupBy: string[] = [];
   const aliases: Record<string, Record<string, string>> = {};
   for (let p = 0; p < width; p++) {
@@ -315,17 +323,34 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
     while (groupBy.includes(alias)) alias += "_key";
     groupBy.push(alias);
     const a: Record<string, string> = {};
-    names.forEach((n, i) => (a[n] = fields[i] as string));
+    refs.forEach((n, i) => (a[n] = fields[i] as string));
     aliases[alias] = a;
   }
   const title = String(parts.head["title"]);
   const docs = built.map((b, i) => baseRule(parts, doc, b, names[i] as string, multi ? `${title} (step ${i + 1} of ${built.length})` : `${title} (event)`, i));
+  const counts: Record<string, unknown>[] = [];
+  q.terms.forEach((t, i) => {
+    if (refs[i] === names[i]) return;
+    const { title: _t, id: _i, tags: _g, ...meta } = parts.head;
+    void _t;
+    void _i;
+    void _g;
+    const keys = [...new Set(keyNames[i] as string[])];
+    counts.push({
+      title: `${title} (step ${i + 1} of ${built.length}: ${t.runs} events)`,
+      id: derivedUuid(`ruleport:sigma:${doc.ruleId}:count:${i}`),
+      name: refs[i],
+      ...meta,
+      correlation: { type: "event_count", rules: [names[i]], "group-by": keys, timespan, condition: { gte: t.runs } },
+      ...parts.tail,
+    });
+  });
   const single = q.terms[0];
   const correlation: Record<string, unknown> = multi
-    ? { type: "temporal_ordered", rules: names, "group-by": groupBy, timespan }
+    ? { type: "temporal_ordered", rules: refs, "group-by": groupBy, timespan }
     : { type: "event_count", rules: names, "group-by": groupBy, timespan, condition: { gte: single?.runs ?? 1 } };
   if (Object.keys(aliases).length > 0) correlation["aliases"] = aliases;
-  return [correlationRule(parts, correlation), ...docs];
+  return [correlationRule(parts, correlation), ...counts, ...docs];
 }
 
 function convertThreshold(input: ConvertInput, built: BuiltQuery, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {

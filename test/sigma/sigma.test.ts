@@ -258,6 +258,14 @@ describe("correlations", () => {
     expect(c["group-by"]).toEqual(["process_entity_id"]);
     expect(c["aliases"]).toEqual({ process_entity_id: { test_rule_step1: "ProcessGuid", test_rule_step2: "ParentProcessGuid" } });
   });
+  it("chains an event_count correlation for a term with runs inside a longer sequence, with a warning", () => {
+    const rule = ruleOf({ kind: "sequence", by: [field("process.entity_id")], maxspan: { value: 1, unit: "m", ms: 60000, span: S }, terms: [{ ...term("a.exe"), runs: 3 }, term("b.exe")], until: null, span: S });
+    const docs = yamlOf(rule);
+    expect(docs[0]?.["correlation"]).toEqual({ type: "temporal_ordered", rules: ["test_rule_step1_count", "test_rule_step2"], "group-by": ["ProcessGuid"], timespan: "1m" });
+    expect(docs[1]?.["name"]).toBe("test_rule_step1_count");
+    expect(docs[1]?.["correlation"]).toEqual({ type: "event_count", rules: ["test_rule_step1"], "group-by": ["ProcessGuid"], timespan: "1m", condition: { gte: 3 } });
+    expect(convert(rule).diagnostics.find((d) => d.code === "SIGMA306")?.severity).toBe("warning");
+  });
   it("turns a one-term sequence with runs into event_count", () => {
     const rule = ruleOf({ kind: "sequence", by: [field("host.name")], maxspan: { value: 5, unit: "m", ms: 300000, span: S }, terms: [{ ...term("a.exe"), runs: 5 }], until: null, span: S });
     expect(yamlOf(rule)[0]?.["correlation"]).toEqual({ type: "event_count", rules: ["test_rule"], "group-by": ["Computer"], timespan: "5m", condition: { gte: 5 } });
