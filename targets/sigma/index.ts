@@ -452,5 +452,3 @@ export const sigma = {
     return { text: dumpSigma(documents), diagnostics: out };
   },
 } satisfies TargetDefinition;
-
-export type { MappingSpec };
