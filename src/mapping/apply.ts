@@ -72,17 +72,36 @@ export function exactText(v: MatchValue): string | null {
   return s;
 }
 
+/** Index-pattern prefixes that name an OS (used only when the query and the tags say nothing). */
+const OS_INDEXES: readonly [RegExp, string][] = [
+  [/^(winlogbeat|logs-windows|logs-system\.security)/, "windows"],
+  [/^(auditbeat|logs-auditd_manager)/, "linux"],
+];
+
+/** `logs-endpoint.events.<category>` index patterns name the event category. */
+const ENDPOINT_CATEGORY = /^logs-endpoint\.events\.(process|file|network|registry|library|api|security)\b/;
+
 /** Facts about one event query of a rule, for choosing a data source. */
 export function factsOf(query: EventQuery, rule: RuleIR, doc: RuleDocument | null): RuleFacts {
   const category = new Set<string>();
   if (query.category.kind === "named") category.add(query.category.name.toLowerCase());
   else for (const v of requiredValues(query.condition, rule.eventCategoryField) ?? []) category.add(v);
+  if (category.size === 0 && rule.query.kind === "event") {
+    // a single-event query with no category condition: the endpoint index patterns tell it, if they agree
+    const fromIndex = new Set<string>();
+    let other = false;
+    for (const i of rule.index) {
+      const m = ENDPOINT_CATEGORY.exec(i);
+      if (m) fromIndex.add(m[1] as string);
+      else other = true;
+    }
+    if (!other && fromIndex.size === 1) for (const c of fromIndex) category.add(c);
+  }
   const os = new Set<string>(requiredValues(query.condition, "host.os.type") ?? []);
   if (os.size === 0 && doc) for (const t of doc.tags) { const o = OS_TAGS[t.toLowerCase()]; if (o) os.add(o); }
   if (os.size === 0) {
-    for (const i of rule.index) {
-      if (/^(winlogbeat|logs-windows|logs-system\.security)/.test(i)) os.add("windows");
-    }
+    for (const i of rule.index) for (const [re, o] of OS_INDEXES) if (re.test(i)) os.add(o);
+    if (os.size > 1) os.clear(); // indexes of several OSes: unknown
   }
   const dataset = new Set<string>([...(requiredValues(query.condition, "event.dataset") ?? []), ...(requiredValues(query.condition, "data_stream.dataset") ?? [])]);
   return { category, os, dataset, index: rule.index, integration: doc?.metadata.integration ?? [] };

@@ -82,7 +82,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Finds the line of `key:` in the YAML text, searching after `from` (best effort, for messages). */
 function lineOf(text: string, key: string, from = 0): { line: number; column: number } {
-  const re = new RegExp(`^(\\s*-?\\s*)(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\2\\s*:`, "m");
+  const re = new RegExp(`(^\\s*-?\\s*|[{,]\\s*)(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\2\\s*:`, "m");
   const sub = text.slice(from);
   const m = re.exec(sub);
   if (!m) return { line: 1, column: 1 };

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { applyFieldMap, factsOf, MappingLoadError, mergeMapping, parseMapping, selectSource } from "../../src/mapping/index.js";
+import { parseEql } from "../../src/frontend/eql/index.js";
+import { parseKql } from "../../src/frontend/kql/index.js";
+import { standaloneSource } from "../../src/frontend/source.js";
+import type { Condition, EventQuery, RuleIR } from "../../src/ir/nodes.js";
+
+const SPEC = `
+description: test mapping
+unmapped: error
+fields:
+  process.command_line: CommandLine
+  process.args: { to: CommandLine, transform: contains, note: args joined }
+  host.name: [Computer, Hostname]
+  user.id: null
+sources:
+  - id: proc_win
+    when: { category: [process], os: [windows] }
+    implied: { event.type: [start], host.os.type: [windows] }
+    emit: { table: ProcessEvents }
+    fields:
+      process.name: { to: Image, transform: basename, separator: "\\\\" }
+  - id: fallback
+`;
+
+function eqlQuery(q: string): EventQuery {
+  const r = parseEql(standaloneSource(q));
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return r.value!.query as EventQuery;
+}
+function rule(query: EventQuery, index: string[] = []): RuleIR {
+  return { language: "eql", query, pipes: [], detection: { kind: "plain" }, suppression: null, eventCategoryField: "event.category", timestampField: "@timestamp", index, schedule: { from: "now-9m", interval: "5m" } };
+}
+function strip(c: unknown): unknown {
+  return JSON.parse(JSON.stringify(c, (k, v) => (k === "span" ? undefined : v)));
+}
+
+describe("mapping files", () => {
+  it("loads a valid file", () => {
+    const m = parseMapping("m.yaml", SPEC);
+    expect(m.unmapped).toBe("error");
+    expect(m.sources.map((s) => s.id)).toEqual(["proc_win", "fallback"]);
+    expect(m.fields.get("host.name")!.to).toEqual(["Computer", "Hostname"]);
+    expect(m.fields.get("user.id")!.to).toEqual([]);
+    expect(m.sources[0]!.fields.get("process.name")).toEqual({ to: ["Image"], transform: "basename", separator: "\\", note: null });
+  });
+  it("reports every problem with its line", () => {
+    const bad = "unmapped: sometimes\nfeilds:\n  a: b\nsources:\n  - id: x\n    when: { colour: [red] }\n";
+    let err: MappingLoadError | null = null;
+    try {
+      parseMapping("bad.yaml", bad);
+    } catch (e) {
+      err = e as MappingLoadError;
+    }
+    expect(err).toBeInstanceOf(MappingLoadError);
+    expect(err!.errors.map((e) => [e.line, e.message])).toEqual([
+      [2, "unknown key `feilds` (expected description, unmapped, fields, sources)"],
+      [1, "`unmapped` must be error, warn or keep"],
+      [6, "unknown condition `colour` in source x (expected category, os, index, dataset, integration)"],
+    ]);
+  });
+  it("merges an override: fields by key, sources by id, new sources first", () => {
+    const base = parseMapping("base.yaml", SPEC);
+    const text = "fields:\n  process.command_line: Cmd\nsources:\n  - id: extra\n  - id: fallback\n    emit: { table: Other }\n";
+    const m = mergeMapping(base, parseMapping("o.yaml", text), text);
+    expect(m.fields.get("process.command_line")!.to).toEqual(["Cmd"]);
+    expect(m.fields.get("host.name")!.to).toEqual(["Computer", "Hostname"]);
+    expect(m.sources.map((s) => s.id)).toEqual(["extra", "proc_win", "fallback"]);
+    expect(m.sources[2]!.emit).toEqual({ table: "Other" });
+    expect(m.unmapped).toBe("error");
+  });
+});
+
+describe("source selection", () => {
+  const spec = parseMapping("m.yaml", SPEC);
+  it("category and OS from the query", () => {
+    const q = eqlQuery('process where host.os.type == "windows" and process.name : "x"');
+    expect(selectSource(spec, factsOf(q, rule(q), null))!.id).toBe("proc_win");
+  });
+  it("OS from index patterns when the query and tags say nothing; several OSes are unknown", () => {
+    const q = eqlQuery('process where process.name : "x"');
+    expect(factsOf(q, rule(q, ["winlogbeat-*"]), null).os).toEqual(new Set(["windows"]));
+    expect(factsOf(q, rule(q, ["winlogbeat-*", "auditbeat-*"]), null).os).toEqual(new Set());
+    expect(selectSource(spec, factsOf(q, rule(q, ["logs-windows.sysmon_operational-*"]), null))!.id).toBe("proc_win");
+  });
+  it("category from endpoint index patterns for a query without one", () => {
+    const k = parseKql(standaloneSource("process.name:cmd.exe"));
+    const q: EventQuery = { kind: "event", category: { kind: "any" }, condition: k.value!, span: k.value!.span };
+    expect(factsOf(q, rule(q, ["logs-endpoint.events.process-*"]), null).category).toEqual(new Set(["process"]));
+    expect(factsOf(q, rule(q, ["logs-endpoint.events.process-*", "logs-endpoint.events.file-*"]), null).category).toEqual(new Set());
+    expect(factsOf(q, rule(q, ["logs-endpoint.events.process-*", "winlogbeat-*"]), null).category).toEqual(new Set());
+  });
+});
+
+describe("applyFieldMap", () => {
+  const spec = parseMapping("m.yaml", SPEC);
+  const source = spec.sources[0]!;
+  const ctx = { spec, source, target: "t", code: "T" };
+  const map = (q: string) => applyFieldMap(eqlQuery(q).condition, ctx);
+
+  it("drops conditions the source guarantees, with an info", () => {
+    const r = map('process where event.type == "start" and host.os.type == "windows" and process.command_line : "*x*"');
+    expect(strip(r.condition)).toMatchObject({ kind: "match", subject: { path: "CommandLine" } });
+    expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([["info", "T101"], ["info", "T101"]]);
+  });
+  it("a condition every event of the source meets is dropped; one it may not meet is kept", () => {
+    expect((map('process where event.type in ("start", "end") and process.command_line : "x"').condition as Condition).kind).toBe("match");
+    const r = map('process where event.type == "end" and process.command_line : "x"');
+    expect((r.condition as Condition).kind).toBe("and");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["T100"]);
+  });
+  it("basename: the value becomes a path suffix after the separator", () => {
+    const r = map('process where process.name : "cmd.exe"');
+    expect(strip(r.condition)).toEqual({
+      kind: "match",
+      subject: { kind: "field", path: "Image", optional: false, wildcard: false },
+      values: [{ kind: "pattern", parts: [{ kind: "any" }, { kind: "text", value: "\\cmd.exe" }] }],
+      caseSensitive: false,
+      operator: ":",
+    });
+    expect(r.diagnostics).toEqual([]);
+  });
+  it("basename with a wildcard warns that it may cross separators", () => {
+    const r = map('process where process.name : "cmd*.exe"');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["T102"]);
+  });
+  it("contains: a lossy approximation, always a warning", () => {
+    const r = map('process where process.args == "-enc"');
+    expect(strip(r.condition)).toMatchObject({ kind: "match", subject: { path: "CommandLine" }, caseSensitive: true, values: [{ parts: [{ kind: "any" }, { kind: "text", value: "-enc" }, { kind: "any" }] }] });
+    expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([["warning", "T103"]]);
+  });
+  it("one-to-many becomes OR; a negation stays around it", () => {
+    const r = map('process where not host.name == "a"');
+    expect(strip(r.condition)).toMatchObject({ kind: "not", operand: { kind: "or", operands: [{ subject: { path: "Computer" } }, { subject: { path: "Hostname" } }] } });
+  });
+  it("unmapped and explicitly unmapped fields follow the policy", () => {
+    const r = map('process where user.id == "0" and file.path : "x"');
+    expect(r.diagnostics.map((d) => [d.severity, d.unsupported, d.message])).toEqual([
+      ["error", true, "field `user.id` is explicitly unmapped in this mapping (data source `proc_win`)"],
+      ["error", true, "field `file.path` has no counterpart in this mapping (data source `proc_win`)"],
+    ]);
+    const warn = applyFieldMap(eqlQuery('process where file.path : "x"').condition, { ...ctx, spec: { ...spec, unmapped: "warn" } });
+    expect(warn.diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+    const keep = applyFieldMap(eqlQuery('process where file.path : "x"').condition, { ...ctx, spec: { ...spec, unmapped: "keep" } });
+    expect(keep.diagnostics.map((d) => d.severity)).toEqual(["info"]);
+  });
+  it("a transformed field inside a function is unsupported", () => {
+    const r = map('process where startsWith(process.name, "cmd")');
+    expect(r.diagnostics.map((d) => [d.code, d.unsupported])).toEqual([["T105", true]]);
+  });
+});
