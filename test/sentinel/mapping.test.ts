@@ -34,3 +34,19 @@ describe.each(sentinel.profiles.map((p) => p.name))("fields/%s.yaml", (profile) 
     expect(analyzeKql(steps.join(" | "))).toEqual([]);
   });
 });
+
+describe("sources shared by both profiles", () => {
+  it("cloud, Windows Security, PowerShell and syslog sources are the same data in asim and mde", () => {
+    const shared = (profile: string) =>
+      bundledMapping(sentinel, profile).sources.filter((s) => /^(cloud_|windows_security|powershell_|syslog)/.test(s.id));
+    const a = shared("asim");
+    const m = shared("mde");
+    expect(a.map((s) => s.id)).toEqual(m.map((s) => s.id));
+    expect(a.length).toBeGreaterThan(10);
+    for (let i = 0; i < a.length; i++) {
+      expect(a[i]!.emit).toEqual(m[i]!.emit);
+      expect([...a[i]!.fields]).toEqual([...m[i]!.fields]);
+      expect([...a[i]!.implied]).toEqual([...m[i]!.implied]);
+    }
+  });
+});
