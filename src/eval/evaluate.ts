@@ -17,6 +17,7 @@ import { assertNever } from "../ir/nodes.js";
 import { type Diagnostic, info, unsupported } from "../diagnostics/index.js";
 import { compileCondition, type Compiler, evalValueOnEvent, type Ev, type EventTest, valuesOf, wrapEvent } from "./condition.js";
 import { parseTimestamp } from "./fields.js";
+import { compareCodePoints } from "./patterns.js";
 
 export interface Alert {
   /** 0-based indexes into the events given to `evaluate`, in the order of the alert (sequence order for sequences). */
@@ -267,6 +268,9 @@ function runSample(items: readonly Item[], stages: readonly { test: EventTest; k
       (lists[i] as Item[]).push(it);
     });
   }
+  // Samples come out in join-key order (ES runs a composite aggregation over the keys:
+  // ascending, null first, strings by code point).
+  order.sort((a, b) => compareKeys(JSON.parse(a) as unknown[], JSON.parse(b) as unknown[]));
   const out: Item[][] = [];
   for (const k of order) {
     const lists = byKey.get(k) as Item[][];
@@ -281,6 +285,20 @@ function runSample(items: readonly Item[], stages: readonly { test: EventTest; k
     if (sample.length === lists.length) out.push(sample);
   }
   return out;
+}
+
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    const c = compareCodePoints(JSON.stringify(x), JSON.stringify(y));
+    if (c !== 0) return c;
+  }
+  return 0;
 }
 
 /** Group-by tuples of an event over `fields` (cartesian product of multi-valued fields); empty if a field is missing. */

@@ -380,6 +380,11 @@ describe("sequences (eql-syntax.md: sequences, maxspan, runs, until, missing eve
     const h = rule(event("process", eq("process.name", "a")), { pipes: [{ kind: "head", count: 2, span: { start: 0, end: 0 } }] });
     expect(hits(h, [pa(3), pa(1), pa(2)])).toEqual([[1], [2]]);
   });
+  it("samples come out in join-key order, null keys first (composite aggregation order; ES QA test_sample.toml allKeysOptional)", () => {
+    const r = rule(sample([field("host", { optional: true })], [term(A), term(B)]));
+    const ev2 = (t: number, name: string, host?: string) => at(t, { event: { category: "process" }, process: { name }, ...(host ? { host } : {}) });
+    expect(hits(r, [ev2(1, "a", "doom"), ev2(2, "b", "doom"), ev2(3, "a", "GTA"), ev2(4, "b", "GTA"), ev2(5, "a"), ev2(6, "b")])).toEqual([[4, 5], [2, 3], [0, 1]]);
+  });
   it("sample finds one event per term with the same key, in any order", () => {
     const r = rule(sample([field("host.id")], [term(A), term(B)]));
     expect(hits(r, [pb(1), pa(2)])).toEqual([[0, 1]].map(([x, y]) => [y as number, x as number]));
