@@ -383,6 +383,13 @@ function compile(cond: Condition, c: Compiler): Compiled {
       });
     }
     case "match": {
+      // ES's optimizer (BooleanFunctionEqualsElimination) turns `f(...) == true` into `f(...)` and
+      // `f(...) == false` into `not f(...)`, so a query-translatable function keeps query semantics.
+      const only = cond.values.length === 1 ? cond.values[0] : undefined;
+      if (cond.subject.kind === "call" && only?.kind === "boolean") {
+        const t: Condition = { kind: "test", value: cond.subject, span: cond.span };
+        return compile(only.value ? t : { kind: "not", operand: t, span: cond.span }, c);
+      }
       const tests = cond.values.map((m) => matchValueTest(m, cond.caseSensitive));
       const one = (v: unknown): boolean => tests.some((t) => t(v));
       if (cond.subject.kind === "field") {

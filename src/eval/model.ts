@@ -36,7 +36,8 @@ export type Lit =
 export type NNF = { readonly k: "and" | "or"; readonly kids: readonly NNF[] } | { readonly k: "lit"; readonly lit: Lit } | { readonly k: "const"; readonly value: boolean };
 
 /** Is this leaf run as a script by Elasticsearch (a function or arithmetic subject)? */
-export function isScript(c: Condition): boolean {
+export function isScript(input: Condition): boolean {
+  const c = eliminateBooleanEquals(input);
   switch (c.kind) {
     case "match":
     case "regex-match":
@@ -82,8 +83,18 @@ export function isQueryFunction(call: Call): boolean {
   }
 }
 
+/** `f(...) == true` is `f(...)`, `f(...) == false` is `not f(...)` (ES BooleanFunctionEqualsElimination). */
+function eliminateBooleanEquals(c: Condition): Condition {
+  if (c.kind !== "match" || c.subject.kind !== "call" || c.values.length !== 1) return c;
+  const v = c.values[0] as MatchValue;
+  if (v.kind !== "boolean") return c;
+  const t: Condition = { kind: "test", value: c.subject, span: c.span };
+  return v.value ? t : { kind: "not", operand: t, span: c.span };
+}
+
 /** Negation normal form. `negate` is a pending two-valued (query-level) negation. */
-export function toNNF(c: Condition, negate = false): NNF {
+export function toNNF(input: Condition, negate = false): NNF {
+  const c = eliminateBooleanEquals(input);
   switch (c.kind) {
     case "and":
     case "or": {

@@ -12,7 +12,7 @@ import { checkEvents } from "../../src/eval/check.js";
 import { generateEvents } from "../../src/eval/generate.js";
 import { type AValue, nnfHolds, toNNF } from "../../src/eval/model.js";
 import type { Condition } from "../../src/ir/nodes.js";
-import { and, anyWhere, call, cmp, colon, eq, exists, field, like, lit, match, not, num, or, regex, str, test } from "./ir.js";
+import { and, anyWhere, bool, call, cmp, colon, eq, exists, field, like, lit, match, not, num, or, regex, str, test } from "./ir.js";
 
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
   fc.constantFrom("x", "X", "ab").map((v) => eq("a", v)),
@@ -25,6 +25,7 @@ const leaf: fc.Arbitrary<Condition> = fc.oneof(
   fc.constant(test(call("stringContains", [field("b"), str("b")]))),
   fc.constant(test(call("startsWith", [call("string", [field("a")]), str("a")], true))),
   fc.constant(regex(field("a"), false, "a.*")),
+  fc.constantFrom(true, false).map((b) => match(call("endsWith", [field("b"), str("b")]), [bool(b)], true)),
 );
 const condition: fc.Arbitrary<Condition> = fc.letrec((tie) => ({
   c: fc.oneof(

@@ -134,6 +134,14 @@ describe("EQL syntax reference: null and optional fields", () => {
     expect(holds(not(exists(field("process.Ext.x", { optional: true }))), {})).toBe(true);
     expect(holds(eq(field("process.Ext.x", { optional: true }), "a"), { process: { Ext: { x: "a" } } })).toBe(true);
   });
+  it("f(...) == false is rewritten to not f(...) (BooleanFunctionEqualsElimination), keeping query semantics", () => {
+    const c = match(call("startsWith", [field("process.name"), str("x")]), [bool(false)], true);
+    expect(holds(c, {})).toBe(true);
+    expect(holds(c, { process: { name: "xa" } })).toBe(false);
+    expect(holds(c, { process: { name: "ya" } })).toBe(true);
+    // A scripted function stays three-valued: concat(null) == false is null.
+    expect(holds(match(call("startsWith", [call("concat", [field("a")]), str("x")]), [bool(false)], true), {})).toBe(false);
+  });
   it("scripted conditions are three-valued: not over a null function result does not match", () => {
     // not length(x) > 3 : length(null) is null, `>` is null, `not null` is null -> no match.
     expect(holds(not(cmp(call("length", [field("x")]), ">", num(3))), {})).toBe(false);
