@@ -454,10 +454,10 @@ function compile(cond: Condition, c: Compiler): Compiled {
       });
     }
     case "regex-match": {
-      const regs: RegExp[] = [];
+      const regs: ((s: string) => boolean)[] = [];
       for (const p of cond.patterns) {
         const t = translateLuceneRegex(p.source, !cond.caseSensitive);
-        if (t.ok) regs.push(t.regex);
+        if (t.ok) regs.push(t.test);
         else {
           const span = t.position === null ? p.span : { start: p.span.start, end: p.span.end };
           c.diagnostics.push(t.unsupported ? unsupported("EVAL001", t.reason, span) : error("EVAL002", t.reason, span));
@@ -465,7 +465,7 @@ function compile(cond: Condition, c: Compiler): Compiled {
       }
       const one = (v: unknown): boolean => {
         const s = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : null;
-        return s !== null && regs.some((r) => r.test(s));
+        return s !== null && regs.some((r) => r(s));
       };
       if (cond.subject.kind === "field") {
         const f = cond.subject;

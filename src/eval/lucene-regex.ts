@@ -23,6 +23,8 @@
  * general; they are reported as untranslatable.
  */
 
+import { compilePattern } from "./patterns.js";
+
 export type RNode =
   | { readonly k: "union"; readonly a: RNode; readonly b: RNode }
   | { readonly k: "inter"; readonly a: RNode; readonly b: RNode }
@@ -375,7 +377,52 @@ export function toJsSource(node: RNode, asciiFold: boolean): string {
   }
 }
 
-export type RegexTranslation = { ok: true; regex: RegExp; tree: RNode } | { ok: false; reason: string; position: number | null; unsupported: boolean };
+/** The only string the tree accepts, or null when it accepts several (or none). */
+export function singleton(node: RNode): string | null {
+  switch (node.k) {
+    case "str":
+      return node.s;
+    case "concat": {
+      let out = "";
+      for (const i of node.items) {
+        const x = singleton(i);
+        if (x === null) return null;
+        out += x;
+      }
+      return out;
+    }
+    case "repeat": {
+      if (node.max !== node.min) return null;
+      const x = singleton(node.e);
+      return x === null ? null : x.repeat(node.min);
+    }
+    case "set": {
+      const r = node.ranges[0];
+      return !node.negate && node.ranges.length === 1 && r && r[0] === r[1] ? String.fromCodePoint(r[0]) : null;
+    }
+    case "union": {
+      const a = singleton(node.a);
+      return a !== null && a === singleton(node.b) ? a : null;
+    }
+    default:
+      return null;
+  }
+}
+
+export type RegexTranslation =
+  | {
+      ok: true;
+      regex: RegExp;
+      tree: RNode;
+      /**
+       * Whole-value test as ES runs it: a regexp accepting exactly one string is
+       * rewritten to (case-insensitive) equality by the EQL optimizer
+       * (ReplaceRegexMatch), so `regex~` folds Unicode case per code point there
+       * and ASCII letters only otherwise.
+       */
+      test: (s: string) => boolean;
+    }
+  | { ok: false; reason: string; position: number | null; unsupported: boolean };
 
 const cache = new Map<string, RegexTranslation>();
 
@@ -389,7 +436,12 @@ export function translateLuceneRegex(source: string, caseInsensitive: boolean): 
     const tree = parseLuceneRegex(source);
     const u = untranslatable(tree);
     if (u) result = { ok: false, reason: `Lucene regexp ${u} has no JavaScript RegExp equivalent`, position: null, unsupported: true };
-    else result = { ok: true, regex: new RegExp(`^(?:${toJsSource(tree, caseInsensitive)})$`, "u"), tree };
+    else {
+      const regex = new RegExp(`^(?:${toJsSource(tree, caseInsensitive)})$`, "u");
+      const exact = caseInsensitive ? singleton(tree) : null;
+      const test = exact !== null ? compilePattern([{ kind: "text", value: exact }], false) : (x: string) => regex.test(x);
+      result = { ok: true, regex, tree, test };
+    }
   } catch (e) {
     if (e instanceof LuceneRegexError) result = { ok: false, reason: `invalid Lucene regexp: ${e.message}`, position: e.position, unsupported: false };
     else throw e;

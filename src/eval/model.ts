@@ -209,7 +209,7 @@ function regexTest(c: Extract<Condition, { kind: "regex-match" }>, v: EqlValue):
   const s = eqlString(v) as string;
   return c.patterns.some((p) => {
     const t = translateLuceneRegex(p.source, !c.caseSensitive);
-    return t.ok && t.regex.test(s);
+    return t.ok && t.test(s);
   });
 }
 
