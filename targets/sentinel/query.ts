@@ -4,9 +4,10 @@
  */
 import type { Condition, EventQuery, FieldRef, RuleIR, SequenceQuery, SequenceTerm, Span, Value } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, info, unsupported, warning } from "../../src/diagnostics/index.js";
-import { applyFieldMap, constantOf, factsOf, mapValue, type MappingSpec, selectSource, type SourceSpec } from "../../src/mapping/index.js";
+import { applyFieldMap, constantOf, factsOf, lookupField, mapValue, type MappingSpec, selectSource, type SourceSpec } from "../../src/mapping/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { readEmit, type SentinelEmit } from "./emit.js";
+import { reduceOptional } from "./optional.js";
 import { checkCondition, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
 import { columnsOf, type KqlType } from "./schema.js";
@@ -92,7 +93,15 @@ export function prepareTerm(
   for (const source of candidates) {
     const diagnostics: Diagnostic[] = [];
     const mapCtx = { spec: mapping, source, target: "sentinel", code: "SENTINEL" };
-    const mapped = applyFieldMap(withCategory(query, rule, source), mapCtx);
+    const missing = (path: string) => (lookupField(mapCtx, path)?.to.length ?? 0) === 0;
+    const reduced = reduceOptional(withCategory(query, rule, source), missing);
+    for (const f of reduced.fields)
+      diagnostics.push(
+        warning("SENTINEL204", `optional field \`?${f}\` has no counterpart in \`${source.id}\`: it reads as null, as EQL reads an optional field missing from the index mapping`, query.span, T),
+      );
+    if (constantOf(reduced.condition) === false)
+      diagnostics.push(unsupported("SENTINEL205", `with its optional fields read as null (no counterpart in \`${source.id}\`) this query can never match`, query.span, T));
+    const mapped = applyFieldMap(reduced.condition, mapCtx);
     diagnostics.push(...mapped.diagnostics);
     const keys = by.map((k) => mapValue(k, mapCtx, diagnostics));
     const attempt = { source, condition: mapped.condition, keys, diagnostics };
