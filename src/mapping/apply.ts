@@ -22,7 +22,8 @@ export interface RuleFacts {
   readonly integration: readonly string[];
 }
 
-const OS_TAGS: Record<string, string> = { "os: windows": "windows", "os: linux": "linux", "os: macos": "macos" };
+/** Tags that name an OS: Elastic's current `OS: Windows` form and its older bare `Windows`. */
+const OS_TAGS: Record<string, string> = { "os: windows": "windows", "os: linux": "linux", "os: macos": "macos", windows: "windows", linux: "linux", macos: "macos" };
 
 /** Values a top-level conjunct of `cond` requires `field` to be (lowercased), or null if none constrains it. */
 export function requiredValues(cond: Condition, field: string): Set<string> | null {
@@ -216,6 +217,11 @@ function mapCondition(c: Condition, ctx: MapContext, out: Diagnostic[]): Conditi
               out.push(warning(`${ctx.code}102`, `\`${(c.subject as FieldRef).path}\` becomes the last path component of \`${field.path}\`; a wildcard in this value may also match across "${fm.separator}" separators`, v.span, { target: ctx.target }));
             }
             values.push(pattern([{ kind: "any" }, { kind: "text", value: fm.separator }, ...p.parts], v.span));
+          } else if (fm.transform === "extension") {
+            if (p.parts.some((x) => x.kind !== "text" || x.value.includes("."))) {
+              out.push(warning(`${ctx.code}102`, `\`${(c.subject as FieldRef).path}\` becomes the end of \`${field.path}\` after a "."; a wildcard or a "." in this value may also match a longer extension`, v.span, { target: ctx.target }));
+            }
+            values.push(pattern([{ kind: "any" }, { kind: "text", value: "." }, ...p.parts], v.span));
           } else {
             values.push(pattern([{ kind: "any" }, ...p.parts, { kind: "any" }], v.span));
           }
@@ -229,13 +235,19 @@ function mapCondition(c: Condition, ctx: MapContext, out: Diagnostic[]): Conditi
     case "regex-match":
       return mapLeaf(c, ctx, out, (field, fm) => {
         if (!fm.transform) return { ...c, subject: field };
-        const prefix = fm.transform === "basename" ? (fm.separator === "\\" ? ".*\\\\" : ".*/") : ".*";
+        const prefix = fm.transform === "basename" ? (fm.separator === "\\" ? ".*\\\\" : ".*/") : fm.transform === "extension" ? ".*\\." : ".*";
         const suffix = fm.transform === "contains" ? ".*" : "";
         if (fm.transform === "contains") out.push(warning(`${ctx.code}103`, `approximation: \`${(c.subject as FieldRef).path}\` has no counterpart; the regular expression is matched inside \`${field.path}\``, c.span, { target: ctx.target }));
         return { ...c, subject: field, patterns: c.patterns.map((r) => ({ ...r, source: `${prefix}(${r.source})${suffix}` })) };
       });
     case "exists":
-      return mapLeaf(c, ctx, out, (field) => ({ ...c, subject: field }));
+      return mapLeaf(c, ctx, out, (field, fm) => {
+        if (fm.transform === "extension") {
+          out.push(unsupported(`${ctx.code}106`, `whether \`${(c.subject as FieldRef).path}\` exists cannot be told from \`${field.path}\` (a "." may belong to a folder name)`, c.span, { target: ctx.target }));
+          return c;
+        }
+        return { ...c, subject: field };
+      });
     case "compare": {
       const left = mapValue(c.left, ctx, out);
       const right = mapValue(c.right, ctx, out);
@@ -267,6 +279,7 @@ function asPattern(v: MatchValue): Pattern {
 export function pattern(parts: readonly PatternPart[], span: Span): Pattern {
   const out: PatternPart[] = [];
   for (const p of parts) {
+    if (p.kind === "any" && out[out.length - 1]?.kind === "any") continue; // `**` is `*`
     if (p.kind === "text") {
       if (p.value === "") continue;
       const last = out[out.length - 1];

@@ -18,14 +18,15 @@
  *
  * FieldMapping is either a target field name, a list of names (one-to-many:
  * the condition holds on any of them), null (explicitly unmapped), or:
- *   { to: name | [names], transform: basename | contains, separator: "\\" | "/", note: text }
+ *   { to: name | [names], transform: basename | extension | contains, separator: "\\" | "/", note: text }
  *   transform basename: the ECS value is the last path component of the target field
+ *   transform extension: the ECS value is what follows the last "." of the target field (a file name or path)
  *   transform contains: lossy; an element of the ECS field becomes a substring of the target field
  */
 import * as yaml from "js-yaml";
 
 export type UnmappedPolicy = "error" | "warn" | "keep";
-export type Transform = "basename" | "contains";
+export type Transform = "basename" | "extension" | "contains";
 
 export interface FieldMapping {
   /** Target field names; empty means explicitly unmapped. */
@@ -192,7 +193,7 @@ function parseFields(raw: unknown, where: string, fail: (key: string, message: s
     const to = v["to"] === null ? [] : strList(v["to"]);
     if (!to) fail(ecs, `\`to\` of \`${ecs}\` must be a field name or a list of names`);
     const transform = v["transform"] ?? null;
-    if (transform !== null && transform !== "basename" && transform !== "contains") fail(ecs, `\`transform\` of \`${ecs}\` must be basename or contains`);
+    if (transform !== null && transform !== "basename" && transform !== "extension" && transform !== "contains") fail(ecs, `\`transform\` of \`${ecs}\` must be basename, extension or contains`);
     const separator = v["separator"] ?? "\\";
     if (separator !== "\\" && separator !== "/") fail(ecs, `\`separator\` of \`${ecs}\` must be "\\\\" or "/"`);
     const note = typeof v["note"] === "string" ? v["note"] : null;

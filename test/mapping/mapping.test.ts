@@ -20,6 +20,7 @@ sources:
     emit: { table: ProcessEvents }
     fields:
       process.name: { to: Image, transform: basename, separator: "\\\\" }
+      file.extension: { to: TargetFilename, transform: extension }
   - id: fallback
 `;
 
@@ -123,6 +124,16 @@ describe("applyFieldMap", () => {
   it("basename with a wildcard warns that it may cross separators", () => {
     const r = map('process where process.name : "cmd*.exe"');
     expect(r.diagnostics.map((d) => d.code)).toEqual(["T102"]);
+  });
+  it("extension: the value becomes a suffix after a dot; existence is unsupported", () => {
+    const r = map('process where file.extension : ("exe", "tar.gz")');
+    expect(strip(r.condition)).toMatchObject({ subject: { path: "TargetFilename" }, values: [{ parts: [{ kind: "any" }, { kind: "text", value: ".exe" }] }, { parts: [{ kind: "any" }, { kind: "text", value: ".tar.gz" }] }] });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["T102"]);
+    expect(map("process where file.extension != null").diagnostics.map((d) => [d.code, d.unsupported])).toEqual([["T106", true]]);
+  });
+  it("adjacent any-runs collapse", () => {
+    const r = map('process where process.args : "*x*"');
+    expect(strip(r.condition)).toMatchObject({ values: [{ parts: [{ kind: "any" }, { kind: "text", value: "x" }, { kind: "any" }] }] });
   });
   it("contains: a lossy approximation, always a warning", () => {
     const r = map('process where process.args == "-enc"');
