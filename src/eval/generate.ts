@@ -601,7 +601,11 @@ function mutations(l: Lit, asg: ReadonlyMap<string, AValue>, rng: Rng, rule: Rul
     for (const v of proposals(positive, f, rng).slice(0, 3)) {
       if (v === MISSING) continue;
       withValue(concretePath(f), v, flipDescription(l, `the excluded value of a not: ${f.path} = ${JSON.stringify(v)}`));
-      if (queryHolds(l.cond, out[out.length - 1]?.asg ?? asg, 0)) break;
+      if (queryHolds(l.cond, out[out.length - 1]?.asg ?? asg, 0)) {
+        // The same among other values: `not` (must_not) rejects a multi-valued field if any value is excluded.
+        if (!Array.isArray(v)) withValue(concretePath(f), ["benign", v as EqlValue], flipDescription(l, `the excluded value of a not among other values: ${f.path} = ${JSON.stringify(["benign", v])}`));
+        break;
+      }
     }
     return out;
   }
@@ -729,11 +733,32 @@ function eventRule(rule: RuleIR, q: EventQuery, rng: Rng, maxNeg: number): Gener
   }
   const chosen = negatives.slice(0, maxNeg);
 
+  // One more positive with multi-valued fields: a matching value among other values still matches.
+  {
+    const first = sols[0] as Solution;
+    const multi = new Map(first.asg);
+    let changed = false;
+    for (const [k, v] of first.asg) {
+      if (typeof v !== "string" || k === rule.eventCategoryField) continue;
+      multi.set(k, [`${WORDS[pickIndex(rng, WORDS.length)] as string}-other`, v]);
+      if (nnfHolds(nnf, multi, 0)) changed = true;
+      else multi.set(k, v);
+    }
+    const key = JSON.stringify([...multi]);
+    if (changed && !seen.has(key)) {
+      seen.add(key);
+      sols.push({ asg: multi, conj: first.conj });
+    }
+  }
+
   let t = BASE;
   const next = (): number => (t += 1000);
   switch (det.kind) {
     case "plain":
-      for (const s of sols) out.push({ ...materialize(s.asg, next(), rule), _expect: { match: true, why: "satisfies the query" } });
+      for (const s of sols) {
+        const multi = [...s.asg.values()].some((v) => Array.isArray(v));
+        out.push({ ...materialize(s.asg, next(), rule), _expect: { match: true, why: multi ? "satisfies the query (some fields multi-valued: any value may match)" : "satisfies the query" } });
+      }
       for (const n of chosen) out.push({ ...materialize(n.asg, next(), rule), _expect: { match: false, why: n.why } });
       return out;
     case "threshold":
