@@ -614,10 +614,11 @@ function mutations(l: Lit, asg: ReadonlyMap<string, AValue>, rng: Rng, rule: Rul
   return out;
 }
 
-function materialize(asg: ReadonlyMap<string, AValue>, ts: number, rule: RuleIR): Record<string, unknown> {
+/** The event as JSON: nested objects, or flat dotted keys (when asked, or when paths collide). */
+function materialize(asg: ReadonlyMap<string, AValue>, ts: number, rule: RuleIR, flat = false): Record<string, unknown> {
   const iso = new Date(ts).toISOString();
   const paths = [...asg.keys(), "@timestamp", rule.timestampField];
-  const conflict = paths.some((a) => paths.some((b) => b !== a && b.startsWith(`${a}.`)));
+  const conflict = flat || paths.some((a) => paths.some((b) => b !== a && b.startsWith(`${a}.`)));
   const out: Record<string, unknown> = {};
   const put = (path: string, v: unknown): void => {
     if (conflict) out[path] = v;
@@ -755,10 +756,13 @@ function eventRule(rule: RuleIR, q: EventQuery, rng: Rng, maxNeg: number): Gener
   const next = (): number => (t += 1000);
   switch (det.kind) {
     case "plain":
-      for (const s of sols) {
+      sols.forEach((s, i) => {
         const multi = [...s.asg.values()].some((v) => Array.isArray(v));
-        out.push({ ...materialize(s.asg, next(), rule), _expect: { match: true, why: multi ? "satisfies the query (some fields multi-valued: any value may match)" : "satisfies the query" } });
-      }
+        // The second positive is written with dotted keys ({"process.name": ...}), which ES reads the same.
+        const flat = i === 1;
+        const why = `satisfies the query${multi ? " (some fields multi-valued: any value may match)" : ""}${flat ? " (written with dotted keys)" : ""}`;
+        out.push({ ...materialize(s.asg, next(), rule, flat), _expect: { match: true, why } });
+      });
       for (const n of chosen) out.push({ ...materialize(n.asg, next(), rule), _expect: { match: false, why: n.why } });
       return out;
     case "threshold":
