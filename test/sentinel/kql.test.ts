@@ -7,7 +7,8 @@
  * a comparison with null is null and `where` drops null; strings cannot be null.
  */
 import { describe, expect, it } from "vitest";
-import type { Condition, Diagnostic } from "../../src/index.js";
+import type { Condition } from "../../src/ir/nodes.js";
+import type { Diagnostic } from "../../src/diagnostics/index.js";
 import { checkCondition, printCondition, type PrintContext } from "../../targets/sentinel/kql.js";
 import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
 import { and, any, call, exists, field, lit, match, not, num, one, or, pat, regex, str, test, text } from "./ir.js";
