@@ -68,14 +68,22 @@ const rulesDir = join(ROOT, "rules");
 const RULES = readdirSync(rulesDir).filter((f) => f.endsWith(".toml")).sort().map((f) => ({ name: f, text: readFileSync(join(rulesDir, f), "utf8") }));
 const REQUESTS = Object.values(targets).flatMap((t) => t.profiles.map((p) => ({ target: t, profile: p.name })));
 
+/** How deep the mutated rule files got: parse statuses, and target outcomes of the files that parsed. */
+const reach = { parse: { ok: 0, unsupported: 0, error: 0 }, outcomes: { ok: 0, unsupported: 0, error: 0 } };
+
 /** The properties: a case arbitrary, how to build the input, and how to check it. */
 const PROPERTIES = [
   {
     name: "toml",
     share: 0.6,
     arb: caseArb(RULES.length),
-    input: (c) => mutate(RULES[c.seed].text, c.ops),
-    check: (c, text) => checkCompiled(text, compileRule(RULES[c.seed].name, text, REQUESTS)),
+    input: (c) => mutate(RULES[c.seed].text, c.ops, c.scope),
+    check: (c, text) => {
+      const compiled = compileRule(RULES[c.seed].name, text, REQUESTS);
+      reach.parse[compiled.parseStatus]++;
+      if (compiled.ir) for (const o of compiled.outcomes) reach.outcomes[o.status]++;
+      return checkCompiled(text, compiled);
+    },
   },
   { name: "eql", share: 0.25, arb: caseArb(EQL_SEEDS.length), input: (c) => mutate(EQL_SEEDS[c.seed], c.ops), check: (_c, text) => checkParsed(text, parseEql(standaloneSource(text))) },
   { name: "kql", share: 0.1, arb: caseArb(KQL_SEEDS.length), input: (c) => mutate(KQL_SEEDS[c.seed], c.ops), check: (_c, text) => checkParsed(text, parseKql(standaloneSource(text))) },
@@ -148,6 +156,10 @@ for (const r of rows) {
 const cases = rows.reduce((s, r) => s + r.cases, 0);
 const failed = rows.reduce((s, r) => s + r.failed, 0);
 console.log(`total: ${cases} cases, ${failed} failed, ${(total / 1000).toFixed(1)} s`);
+const parsed = reach.parse.ok + reach.parse.unsupported + reach.parse.error;
+if (parsed > 0) {
+  console.log(`rule files: parse ok ${reach.parse.ok}, unsupported ${reach.parse.unsupported}, error ${reach.parse.error}; target outcomes of the parsed ones: ok ${reach.outcomes.ok}, unsupported ${reach.outcomes.unsupported}, error ${reach.outcomes.error}`);
+}
 
 if (failures.length > 0) {
   console.log(`\n${failures.length} distinct failure shape(s):`);

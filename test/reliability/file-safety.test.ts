@@ -399,7 +399,7 @@ describe("CLI: batches go on after a bad rule; the exit code follows --fail-on",
     const seeds = seedRules();
     const fc0 = await import("fast-check");
     const cases = fc0.default.sample(caseArb(seeds.length, 200), { seed: FUZZ_SEED, numRuns: runs(40) });
-    const files = cases.map((c, i) => ({ name: `f${String(i).padStart(3, "0")}.toml`, text: mutate((seeds[c.seed] as { text: string }).text, c.ops) }));
+    const files = cases.map((c, i) => ({ name: `f${String(i).padStart(3, "0")}.toml`, text: mutate((seeds[c.seed] as { text: string }).text, c.ops, c.scope) }));
     // Files hold what a disk can: lone surrogates become U+FFFD when written as UTF-8.
     for (const f of files) writeFileSync(join(input, f.name), f.text);
     const reread = files.map((f) => ({ name: f.name, text: readFileSync(join(input, f.name), "utf8") }));

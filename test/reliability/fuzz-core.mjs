@@ -111,9 +111,18 @@ export const mutationArb = (maxDepth) =>
     fc.record({ op: fc.constant("cr-only") }),
   );
 
-/** A case: which seed, and 1-4 mutations. */
+/**
+ * A case: which seed, 1-4 mutations, and where they apply: `file` mutates the
+ * whole text; `query` mutates only the query's content and writes it back as a
+ * valid TOML string, so the case always reaches the query parser (and, when the
+ * mutated query still parses, every target).
+ */
 export const caseArb = (seedCount, maxDepth = 2000) =>
-  fc.record({ seed: fc.nat({ max: seedCount - 1 }), ops: fc.array(mutationArb(maxDepth), { minLength: 1, maxLength: 4 }) });
+  fc.record({
+    seed: fc.nat({ max: seedCount - 1 }),
+    ops: fc.array(mutationArb(maxDepth), { minLength: 1, maxLength: 4 }),
+    scope: fc.constantFrom("file", "file", "query"),
+  });
 
 /** The [start, end) of the query string's content in a rule file, or the whole text. */
 export function queryRegion(text) {
@@ -234,14 +243,40 @@ export function applyMutation(text, m) {
   }
 }
 
-/** The mutated text of a case, bounded by MAX_INPUT. */
-export function mutate(seedText, ops) {
+/** The mutated text, bounded by MAX_INPUT. With scope `query`, only a rule file's query content is mutated. */
+export function mutate(seedText, ops, scope = "file") {
+  if (scope === "query") {
+    const m = /^query\s*=\s*'''/m.exec(seedText);
+    if (m) {
+      const s = m.index + m[0].length;
+      const close = seedText.indexOf("'''", s);
+      if (close >= 0) {
+        const q = mutate(seedText.slice(s, close), ops.filter((o) => o.op !== "bom"));
+        const literal = q.includes("'''") || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]/.test(q) || /\r(?!\n)/.test(q) || q.endsWith("'") ? tomlBasic(q) : `'''${q}'''`;
+        return seedText.slice(0, m.index) + "query = " + literal + seedText.slice(close + 3);
+      }
+    }
+  }
   let t = seedText;
   for (const m of ops) {
     t = applyMutation(t, m);
     if (t.length > MAX_INPUT) t = t.slice(0, MAX_INPUT);
   }
   return t;
+}
+
+/** A TOML basic string holding `s` (control characters escaped; lone surrogates become U+FFFD, as in a file). */
+function tomlBasic(s) {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (c >= 0xd800 && c <= 0xdfff) out += "\\ufffd";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return out + '"';
 }
 
 // ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import { allRequests, FUZZ_SEED, runs, seedRules } from "./settings.js";
 const RULES = seedRules();
 const REQUESTS = allRequests();
 
-type Case = { seed: number; ops: Record<string, unknown>[] };
+type Case = { seed: number; ops: Record<string, unknown>[]; scope: "file" | "query" };
 
 /** A property that fails with the violations and a preview of the input. */
 function holds(input: string, violations: string[]): void {
@@ -80,7 +80,7 @@ describe("fuzz: mutated rule files through compileRule, every target and profile
       fc.property(caseArb(RULES.length), (c: Case) => {
         const seed = RULES[c.seed];
         if (!seed) return;
-        const text = mutate(seed.text, c.ops);
+        const text = mutate(seed.text, c.ops, c.scope);
         holds(text, guarded(() => checkCompiled(text, compileRule(seed.name, text, REQUESTS))));
       }),
       { seed: FUZZ_SEED, numRuns: runs(6000) },
