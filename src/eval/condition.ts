@@ -546,7 +546,7 @@ function nestedObjects(raw: unknown, path: string): unknown[] {
 }
 
 /** Inside `path:{ ... }`, fields may be written relative (`first`) or absolute (`user.first`). */
-function stripNested(cond: Condition, path: string): Condition {
+export function stripNested(cond: Condition, path: string): Condition {
   const prefix = `${path}.`;
   const fixValue = (v: Value): Value => {
     switch (v.kind) {

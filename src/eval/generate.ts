@@ -22,7 +22,8 @@ import { type Diagnostic, unsupported } from "../diagnostics/index.js";
 import type { EqlValue } from "./functions.js";
 import { parseCidr } from "./functions.js";
 import { sampleRegex, translateLuceneRegex } from "./lucene-regex.js";
-import { type Assignment, type AValue, isQueryFunction, type Lit, litFields, litHolds, type NNF, nnfHolds, queryHolds, toNNF } from "./model.js";
+import { stripNested } from "./condition.js";
+import { type Assignment, type AValue, isNested, isQueryFunction, type Lit, litFields, litHolds, type NNF, nnfHolds, queryHolds, toNNF } from "./model.js";
 import { setField } from "./fields.js";
 
 export interface Expectation {
@@ -286,6 +287,11 @@ function proposals(l: Lit, f: FieldRef, rng: Rng): Candidate[] {
       }
       case "fulltext":
         return [];
+      case "nested": {
+        // One object of the nested field satisfying the inner condition (paths relative to the field).
+        const sol = solveNNF(toNNF(stripNested(c.condition, c.path)), [], new Map(), rng, 0, 10);
+        return sol ? [{ nested: [sol.asg] }] : [];
+      }
       default:
         return [];
     }
@@ -614,15 +620,23 @@ function mutations(l: Lit, asg: ReadonlyMap<string, AValue>, rng: Rng, rule: Rul
   return out;
 }
 
+/** A nested object from its assignment (relative paths). */
+function objectOf(asg: Assignment): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of asg) setField(o, k, isNested(v) ? v.nested.map((x) => objectOf(x)) : v);
+  return o;
+}
+
 /** The event as JSON: nested objects, or flat dotted keys (when asked, or when paths collide). */
 function materialize(asg: ReadonlyMap<string, AValue>, ts: number, rule: RuleIR, flat = false): Record<string, unknown> {
   const iso = new Date(ts).toISOString();
   const paths = [...asg.keys(), "@timestamp", rule.timestampField];
   const conflict = flat || paths.some((a) => paths.some((b) => b !== a && b.startsWith(`${a}.`)));
   const out: Record<string, unknown> = {};
-  const put = (path: string, v: unknown): void => {
-    if (conflict) out[path] = v;
-    else setField(out, path, v);
+  const put = (path: string, v: AValue): void => {
+    const json = isNested(v) ? v.nested.map((o) => objectOf(o)) : v;
+    if (conflict) out[path] = json;
+    else setField(out, path, json);
   };
   put("@timestamp", iso);
   if (rule.timestampField !== "@timestamp") put(rule.timestampField, iso);
@@ -683,7 +697,7 @@ function untranslatableReason(rule: RuleIR): string | null {
         }
         return;
       case "nested":
-        reason = "KQL nested queries are not generated";
+        visit(c.condition);
         return;
       case "compare":
         if (c.left.kind === "datemath" || c.right.kind === "datemath") reason = "date math ranges depend on the time of evaluation";

@@ -19,13 +19,21 @@ import { assertNever } from "../ir/nodes.js";
 import { arith, callFunction, type EqlValue, eqlString, inCidr, parseCidr, parseIp } from "./functions.js";
 import { compareCodePoints, compilePattern } from "./patterns.js";
 import { translateLuceneRegex } from "./lucene-regex.js";
+import { stripNested } from "./condition.js";
 
-/** A field's generated value: one scalar, or an array (a multi-valued field). */
-export type AValue = EqlValue | readonly EqlValue[];
+/** The objects of a KQL nested field, each its own assignment (paths relative to the nested field). */
+export interface NestedValue {
+  readonly nested: readonly Assignment[];
+}
+/** A field's generated value: one scalar, an array (a multi-valued field), or nested objects. */
+export type AValue = EqlValue | readonly EqlValue[] | NestedValue;
+
+export const isNested = (v: AValue | undefined): v is NestedValue => typeof v === "object" && v !== null && !Array.isArray(v);
 /** A generated event's fields: path -> value. Absent paths are missing fields. */
 export type Assignment = ReadonlyMap<string, AValue>;
 
-const elements = (v: AValue | undefined): EqlValue[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.filter((x) => x !== null) : [v as EqlValue]);
+const elements = (v: AValue | undefined): EqlValue[] =>
+  v === undefined || v === null || isNested(v) ? [] : Array.isArray(v) ? (v as readonly EqlValue[]).filter((x) => x !== null) : [v as EqlValue];
 
 export type Lit =
   /** A query leaf (or its two-valued negation). */
@@ -267,8 +275,12 @@ export function queryHolds(c: Condition, a: Assignment, now: number): boolean {
       for (const v of a.values()) for (const x of elements(v)) if (p(eqlString(x) as string)) return true;
       return false;
     }
-    case "nested":
-      return false;
+    case "nested": {
+      const v = a.get(c.path);
+      if (!isNested(v)) return false;
+      const inner = toNNF(stripNested(c.condition, c.path));
+      return v.nested.some((o) => nnfHolds(inner, o, now));
+    }
     case "and":
     case "or":
     case "not":
@@ -394,7 +406,9 @@ export function litFields(l: Lit): FieldRef[] {
         c.operands.forEach(addCond);
         return;
       case "fulltext":
+        return;
       case "nested":
+        out.push({ kind: "field", path: c.path, optional: false, wildcard: false, span: c.span });
         return;
       default:
         assertNever(c, "condition");

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { checkEvents } from "../../src/eval/check.js";
 import { generateEvents, type GeneratedEvent } from "../../src/eval/generate.js";
 import type { RuleIR } from "../../src/ir/nodes.js";
-import { and, call, colon, eq, event, exists, field, lit, match, not, num, regex, cmp, rule, sequence, str, term, test } from "./ir.js";
+import { and, call, colon, eq, event, exists, field, lit, match, nested, not, num, regex, cmp, rule, sequence, str, term, test } from "./ir.js";
 
 const whys = (events: GeneratedEvent[], match: boolean): string[] => events.filter((e) => e._expect?.match === match).map((e) => (e._expect as { why: string }).why);
 
@@ -94,6 +94,14 @@ describe("generateEvents", () => {
     const neg = whys(generateEvents(r, { seed: 1 }).events, false).join("\n");
     expect(neg).toMatch(/one event short of the threshold 5/);
     expect(neg).toMatch(/only 1 distinct source\.ip/);
+    agree(r);
+  });
+
+  it("generates KQL nested objects where one object must satisfy the inner condition", () => {
+    const r = rule(event("any", nested("gcp.binding_deltas", and(eq("gcp.binding_deltas.action", "ADD"), eq("gcp.binding_deltas.role", "roles/owner")))), { language: "kuery" });
+    const g = generateEvents(r, { seed: 1 });
+    const pos = g.events.find((e) => e._expect?.match === true) as GeneratedEvent;
+    expect(((pos["gcp"] as { binding_deltas: unknown[] }).binding_deltas[0] as Record<string, unknown>)["action"]).toBe("ADD");
     agree(r);
   });
 
