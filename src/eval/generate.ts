@@ -232,7 +232,7 @@ function constantsIn(c: Condition): EqlValue[] {
 }
 
 /** Values a literal suggests for one of its fields (MISSING first when absence satisfies it). */
-function proposals(l: Lit, f: FieldRef, rng: Rng): Candidate[] {
+function proposals(l: Lit, _field: FieldRef, rng: Rng): Candidate[] {
   const c = l.cond;
   if (l.k === "query") {
     if (l.negate) {
@@ -313,7 +313,6 @@ function proposals(l: Lit, f: FieldRef, rng: Rng): Candidate[] {
   for (const a of strs.slice(0, 4)) for (const b of strs.slice(0, 4)) if (a !== b) out.push(`${a}${b}`, `${a}x${b}`);
   out.push("x", WORDS[pickIndex(rng, WORDS.length)] as string);
   if (!l.negate) out.push(MISSING);
-  void f;
   return out;
 }
 
@@ -839,9 +838,7 @@ function thresholdStreams(
   out.push(...stream(positive.map(ev), streamId(), { match: true, why: `${needed} matching events in one group${card ? ` with ${needed} distinct ${card.field}` : ""}` }));
   if (count > 1) {
     const short = Array.from({ length: count - 1 }, (_, i) => variant(i, true));
-    if (!card || count - 1 >= card.value)
-      out.push(...stream(short.map(ev), streamId(), { match: false, why: `one event short of the threshold ${det.value}` }));
-    else out.push(...stream(short.map(ev), streamId(), { match: false, why: `one event short of the threshold ${det.value}` }));
+    out.push(...stream(short.map(ev), streamId(), { match: false, why: `one event short of the threshold ${det.value}` }));
   }
   if (card && card.value > 1) {
     const same = Array.from({ length: needed }, (_, i) => variant(i, false));
@@ -910,7 +907,7 @@ function stageSpecs(terms: readonly SequenceTerm[], shared: readonly Value[], ru
 }
 
 /** Solves a term with its join key fields fixed (or chosen, the first time). */
-function solveStage(spec: StageSpec, keyValues: (AValue | undefined)[], rng: Rng, tag: string): Solution | null {
+function solveStage(spec: StageSpec, keyValues: (AValue | undefined)[], rng: Rng): Solution | null {
   const fixed = new Map<string, Candidate>();
   const extra: Lit[] = [];
   spec.keys.forEach((k, i) => {
@@ -928,7 +925,6 @@ function solveStage(spec: StageSpec, keyValues: (AValue | undefined)[], rng: Rng
       keyValues[i] = v === undefined ? null : v;
     }
   });
-  void tag;
   return s;
 }
 
@@ -1051,7 +1047,7 @@ function sequenceRule(rule: RuleIR, q: SequenceQuery, rng: Rng, maxNeg: number):
       let ok = true;
       for (const k of order) {
         const spec = stages[positiveIdx[k] as number] as StageSpec;
-        const s = solveStage(spec, keys, rng, "pos");
+        const s = solveStage(spec, keys, rng);
         if (!s) {
           ok = false;
           break;
@@ -1096,7 +1092,7 @@ function sequenceRule(rule: RuleIR, q: SequenceQuery, rng: Rng, maxNeg: number):
   if (q.until && n > 1) {
     const uSpec: StageSpec = { term: q.until, nnf: termNNF(q.until.query, rule), keys: [...q.by, ...q.until.by] as FieldRef[] };
     const keys = [...pos.keys];
-    const u = solveStage(uSpec, keys, rng, "until");
+    const u = solveStage(uSpec, keys, rng);
     if (u) {
       const b = fresh();
       b.push({ asg: u.asg, ts: Math.floor(((b[0] as Built).ts + (b[1] as Built).ts) / 2) });
@@ -1107,7 +1103,7 @@ function sequenceRule(rule: RuleIR, q: SequenceQuery, rng: Rng, maxNeg: number):
   stages.forEach((spec, i) => {
     if (!spec.term.missing) return;
     const keys = [...pos.keys];
-    const m = solveStage(spec, keys, rng, "missing");
+    const m = solveStage(spec, keys, rng);
     if (!m) return;
     const b = fresh();
     const before = positiveIdx.filter((p) => p < i).length - 1;
@@ -1151,7 +1147,7 @@ function sampleRule(rule: RuleIR, q: SampleQuery, rng: Rng): GeneratedEvent[] {
   const built: Built[] = [];
   let t = BASE;
   for (const s of specs) {
-    const sol = solveStage(s, keys, rng, "sample");
+    const sol = solveStage(s, keys, rng);
     if (!sol) throw new GenError("no event satisfies a sample term with the shared join keys");
     built.push({ asg: sol.asg, ts: (t += 1000) });
   }
