@@ -278,17 +278,25 @@ export function printCondition(c: Condition, ctx: PrintContext, negated = false)
       const lt = typeOfValue(c.left, ctx);
       const rt = typeOfValue(c.right, ctx);
       let text: string;
+      let numericString = false;
       if (lt === "datetime" || rt === "datetime") {
         const l = c.left.kind === "datemath" ? printDateMath(c.left.expr) : lt === "datetime" ? printValue(c.left, ctx) : `todatetime(${printValue(c.left, ctx)})`;
         const r = c.right.kind === "datemath" ? printDateMath(c.right.expr) : rt === "datetime" ? printValue(c.right, ctx) : `todatetime(${printValue(c.right, ctx)})`;
         text = `${l} ${c.op} ${r}`;
+      } else if (isStringy(lt) !== isStringy(rt) && (isNumericType(lt) || isNumericType(rt))) {
+        // A number against a string column (an ASIM id such as TargetProcessId): compare numerically.
+        const l = isStringy(lt) ? `tolong(${printValue(c.left, ctx)})` : printValue(c.left, ctx);
+        const r = isStringy(rt) ? `tolong(${printValue(c.right, ctx)})` : printValue(c.right, ctx);
+        text = `${l} ${c.op} ${r}`;
+        numericString = true;
       } else if (isStringy(lt) || isStringy(rt)) {
         // KQL has no ordering operators on strings; strcmp is ordinal (case-sensitive), as EQL's.
         text = `strcmp(${printValue(c.left, ctx)}, ${printValue(c.right, ctx)}) ${c.op} 0`;
       } else text = `${printValue(c.left, ctx)} ${c.op} ${printValue(c.right, ctx)}`;
       // A comparison with null is null in KQL, and not(null) drops the row; EQL's `not` keeps it.
-      const nullable = [c.left, c.right].filter((v) => v.kind === "field" && !isStringy(typeOfValue(v, ctx)));
-      if (negated && nullable.length > 0) return `(${nullable.map((f) => `isnotnull(${printValue(f, ctx)})`).join(" and ")} and ${text})`;
+      const nullable = [c.left, c.right].filter((v) => v.kind === "field" && (numericString || !isStringy(typeOfValue(v, ctx))));
+      const present = (f: Value) => (isStringy(typeOfValue(f, ctx)) ? `isnotnull(tolong(${printValue(f, ctx)}))` : `isnotnull(${printValue(f, ctx)})`);
+      if (negated && nullable.length > 0) return `(${nullable.map(present).join(" and ")} and ${text})`;
       return text;
     }
     case "regex-match": {

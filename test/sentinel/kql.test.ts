@@ -132,3 +132,10 @@ describe("structure and unsupported constructs", () => {
     expect(check(regex("Name", ["~(a)"])).map((d) => d.code)).toEqual(["SENTINEL123"]);
   });
 });
+
+describe("mixed types", () => {
+  it("a number against a string column compares numerically (tolong), never as strings", () => {
+    const c: Condition = { kind: "compare", op: ">", left: field("Name"), right: { kind: "number", value: 4, raw: "4", integer: true, span: { start: 0, end: 1 } }, span: { start: 0, end: 1 } };
+    expect(valid(c)).toBe("tolong(Name) > 4");
+  });
+});
