@@ -9,6 +9,7 @@
  *     params: { eventtype: "'Execute'" }    # optional: parser parameters, KQL literal text
  *     filter: 'ActionType == "DnsQueryResponse"'  # optional: a KQL predicate every event of this source meets
  *     extend: { EcsEventType: '"start"' }   # optional: computed columns, KQL expressions over the source's columns
+ *     types: { EcsArgsCount: long }         # optional: KQL types of computed columns (default string)
  *     notes: { EcsArgsCount: "..." }         # optional: computed columns that only approximate their ECS field (each use warns)
  *     connectors: [{ connectorId: MicrosoftThreatProtection, dataTypes: [DeviceProcessEvents] }]
  *     entities: { Host: { HostName: DeviceName }, ... }  # Sentinel entity mappings (identifier: column)
@@ -31,13 +32,15 @@ export interface SentinelEmit {
   /** A predicate that selects this source's events inside the table (KQL text), or null. */
   readonly filter: string | null;
   readonly extend: Readonly<Record<string, string>>;
+  /** KQL types of computed columns (those not listed are strings). */
+  readonly types: Readonly<Record<string, string>>;
   /** Computed columns that approximate their ECS field: column -> why (a warning whenever a query reads it). */
   readonly notes: Readonly<Record<string, string>>;
   readonly connectors: readonly Connector[];
   readonly entities: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-const KEYS = ["table", "function", "params", "filter", "extend", "notes", "connectors", "entities"];
+const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "connectors", "entities"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -67,6 +70,13 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
   if (filter !== null && typeof filter !== "string") problems.push("`filter` must be a KQL predicate (a string)");
   const extend = stringRecord(e["extend"]);
   if (!extend) problems.push("`extend` must map column names to KQL expressions");
+  const types = stringRecord(e["types"]);
+  if (!types) problems.push("`types` must map computed column names to KQL types");
+  else
+    for (const [k, t] of Object.entries(types)) {
+      if (!extend || !Object.hasOwn(extend, k)) problems.push(`\`types\` names \`${k}\`, which is not a computed column in \`extend\``);
+      if (!["string", "long", "int", "real", "bool", "datetime", "dynamic"].includes(t)) problems.push(`\`types\`: unknown KQL type \`${t}\``);
+    }
   const notes = stringRecord(e["notes"]);
   if (!notes) problems.push("`notes` must map computed column names to explanations");
   else for (const k of Object.keys(notes)) if (!extend || !Object.hasOwn(extend, k)) problems.push(`\`notes\` names \`${k}\`, which is not a computed column in \`extend\``);
@@ -102,6 +112,7 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
       params: params ?? {},
       filter: typeof filter === "string" ? filter : null,
       extend: extend ?? {},
+      types: types ?? {},
       notes: notes ?? {},
       connectors,
       entities,

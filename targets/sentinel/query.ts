@@ -122,7 +122,7 @@ export function prepareTerm(
   const keys = pick.keys;
   const known = columnsOf(emit.name);
   const columns: Record<string, KqlType> | null = known ? { ...known } : null;
-  if (columns) for (const c of Object.keys(emit.extend)) columns[c] = "string";
+  if (columns) for (const c of Object.keys(emit.extend)) columns[c] = emit.types[c] ?? "string";
   const ctx: PrintContext = { columns };
   if (columns && !pick.diagnostics.some((d) => d.severity === "error")) {
     const used = fieldsOf(mapped.condition);

@@ -104,3 +104,22 @@ describe("analytics rule metadata", () => {
     expect(fitSchedule(300_000, 30 * 86_400_000).periodMs).toBe(14 * 86_400_000);
   });
 });
+
+describe("computed columns", () => {
+  it("typed and approximate ones: process.args_count is a long counted from the command line, with a warning", async () => {
+    const { parseRule, convertParsed } = await import("../../src/compile.js");
+    const text = readFileSync(join(ROOT, "rules/persistence_system_shells_via_services.toml"), "utf8").replace(
+      'not process.args : "NVDisplay.ContainerLocalSystem"',
+      "process.args_count >= 2",
+    );
+    const p = parseRule("x.toml", text);
+    for (const profile of ["asim", "mde"]) {
+      const o = convertParsed(p, { target: sentinel, profile }, "x");
+      expect(o.status).toBe("ok");
+      expect(o.result.text).toMatch(/EcsArgsCount >= 2/);
+      expect(o.result.text).not.toMatch(/EcsArgsCount >= "2"|strcmp\(EcsArgsCount/);
+      expect(o.result.diagnostics.map((d) => d.code)).toContain("SENTINEL203");
+      expect(analyzeKql(o.result.text!)).toEqual([]);
+    }
+  });
+});
