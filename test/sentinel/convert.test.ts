@@ -123,3 +123,29 @@ describe("computed columns", () => {
     }
   });
 });
+
+describe("rule forms", () => {
+  it("sequence by host.id with maxspan=1m: ordered inner joins on the key within 1m of the first event, with a warning", () => {
+    const { outcome } = run("lateral_movement_remote_service_then_shell.toml", "mde");
+    const q = outcome.result.text ?? "";
+    expect(q).toContain("_k0 = tostring(DeviceId)");
+    expect(q).toContain("join kind=inner");
+    expect(q).toContain("_time2 > _time1 and _time2 - _time1 <= 1m");
+    expect(outcome.result.diagnostics.map((d) => d.code)).toContain("SENTINEL210");
+  });
+  it("threshold value 10 by source.ip with cardinality: count >= 10 and distinct >= the cardinality value, events without the field excluded", () => {
+    const { outcome } = run("credential_access_windows_logon_failures_threshold.toml", "mde");
+    const q = outcome.result.text ?? "";
+    expect(q).toContain("| where isnotempty(IpAddress)");
+    expect(q).toMatch(/\| summarize ThresholdCount = count\(\), DistinctCount = count_distinct\(TargetUserName\) by IpAddress\n\| where ThresholdCount >= 10 and DistinctCount >= \d+/);
+  });
+  it("new_terms: events of the rule's window without a match in the history the query reads", () => {
+    const { outcome } = run("persistence_new_terms_linux_systemd_service_created.toml", "asim");
+    const q = outcome.result.text ?? "";
+    expect(q).toContain("join kind=leftanti (_history)");
+    expect(q).toContain("TimeGenerated >= ago(9m)");
+    const rule = outcome.result.bundleEntry as Record<string, unknown>;
+    // history now-10d: each run reads 10 days, so Sentinel needs at least an hourly frequency.
+    expect([rule["queryPeriod"], rule["queryFrequency"]]).toEqual(["10d", "1h"]);
+  });
+});
