@@ -7,6 +7,9 @@
  * emits output that its language's parser accepts and from which the value
  * is recovered exactly (validators.ts says how, per language).
  *
+ * osquery outputs are also executed in SQLite against rows holding the value
+ * and near misses (one character more or less, case flipped, doubled).
+ *
  * The targets add their own deep checks (execution in SQLite, the SPL lint,
  * the Kusto analyser); this file is the cross-cutting net over all of them.
  */
@@ -21,7 +24,7 @@ import { checkCompiled, guarded, preview } from "./fuzz-core.mjs";
 import "./tolerate.js";
 import { eqlString, isWellFormed, ruleToml, tomlString } from "./rule-text.js";
 import { allRequests, FUZZ_SEED, isPlaceholder, runs } from "./settings.js";
-import { checkNoNul, checkOsquery, checkSentinel, checkSigma, checkSplunk, eqlPatternToks, osqueryDb, splQuotes, textToks, type Tok } from "./validators.js";
+import { checkNoNul, checkOsquery, checkSentinel, checkSigma, checkSplunk, eqlPatternToks, matchesToks, nearMisses, osqueryDb, osquerySelect, splQuotes, textToks, type Tok } from "./validators.js";
 
 const REQUESTS = allRequests();
 const FIELD = "process.command_line";
@@ -57,6 +60,8 @@ interface Form {
   want(v: string): Tok[] | null;
   /** The exact string literal a KQL/SPL output must hold, or null when the form is a pattern. */
   exact(v: string): string | null;
+  /** Whether the form matches case-insensitively (EQL `:`). */
+  readonly ci?: boolean;
 }
 
 const ANY: Tok = { t: "any" };
@@ -66,7 +71,7 @@ const FORMS: readonly Form[] = [
   { name: "prefix startsWith", query: (v) => `process where startsWith(${FIELD}, ${eqlString(v)})`, want: (v) => [...textToks(v), ANY], exact: () => null },
   { name: "suffix endsWith", query: (v) => `process where endsWith(${FIELD}, ${eqlString(v)})`, want: (v) => [ANY, ...textToks(v)], exact: () => null },
   { name: "contains stringContains", query: (v) => `process where stringContains(${FIELD}, ${eqlString(v)})`, want: (v) => [ANY, ...textToks(v), ANY], exact: () => null },
-  { name: "wildcard pattern :", query: (v) => `process where ${FIELD} : ${eqlString(`*${v}*`)}`, want: (v) => eqlPatternToks(`*${v}*`), exact: () => null },
+  { name: "wildcard pattern :", query: (v) => `process where ${FIELD} : ${eqlString(`*${v}*`)}`, want: (v) => eqlPatternToks(`*${v}*`), exact: () => null, ci: true },
   { name: "regex", query: (v) => `process where ${FIELD} regex ${eqlString(`.*${luceneLiteral(v)}.*`)}`, want: () => null, exact: () => null },
 ];
 
@@ -74,7 +79,25 @@ const FORMS: readonly Form[] = [
 // The check of one outcome
 // ---------------------------------------------------------------------------
 
-function checkOutcome(o: TargetOutcome, want: Tok[] | null, exact: string | null): string[] {
+/** The osquery column that `process.command_line` maps to in both profiles (targets/osquery/fields/*.yaml). */
+const OSQUERY_COLUMN = "cmdline";
+
+/**
+ * osquery, executed: the query runs in SQLite against its table holding the
+ * value and near misses; it must select exactly the rows the EQL condition
+ * matches (ASCII case folded for `:`).
+ */
+function checkOsqueryRows(text: string, v: string, want: Tok[], ci: boolean): string[] {
+  if (!text.includes(`.${OSQUERY_COLUMN}`)) return [`the query does not read ${OSQUERY_COLUMN}`];
+  const candidates = nearMisses(v);
+  const got = osquerySelect(db, text, OSQUERY_COLUMN, candidates);
+  if (got === null) return ["the query could not be run against its table"];
+  const expected = candidates.filter((c) => matchesToks(want, c, ci));
+  const wrong = candidates.filter((c) => got.has(c) !== expected.includes(c));
+  return wrong.length === 0 ? [] : [`selects the wrong rows: ${wrong.map((c) => `${JSON.stringify(c).slice(0, 40)} (${got.has(c) ? "selected" : "missed"})`).join(", ")}`];
+}
+
+function checkOutcome(o: TargetOutcome, want: Tok[] | null, exact: string | null, run?: { v: string; ci: boolean }): string[] {
   const text = o.result.text;
   if (o.status !== "ok" || text === null) return [];
   const id = o.target.id as TargetId;
@@ -90,6 +113,7 @@ function checkOutcome(o: TargetOutcome, want: Tok[] | null, exact: string | null
       break;
     case "osquery":
       problems.push(...checkOsquery(db, text, want));
+      if (problems.length === 0 && want !== null && run) problems.push(...checkOsqueryRows(text, run.v, want, run.ci));
       break;
     case "splunk":
       problems.push(...checkSplunk(text, exact));
@@ -105,7 +129,7 @@ function runForm(form: Form, v: string): string[] {
     const out = checkCompiled(text, c);
     // The query is valid EQL by construction: the frontend must accept it.
     if (c.parseStatus !== "ok") out.push(`parse ${c.parseStatus}: ${c.parseDiagnostics.map((d) => `${d.code} ${d.message}`).join("; ").slice(0, 300)}`);
-    for (const o of c.outcomes) out.push(...checkOutcome(o, form.want(v), form.exact(v)));
+    for (const o of c.outcomes) out.push(...checkOutcome(o, form.want(v), form.exact(v), { v, ci: form.ci ?? false }));
     out.push(...checkBundles(c.outcomes, "Reliability probe"));
     return out;
   });

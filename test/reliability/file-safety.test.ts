@@ -98,7 +98,7 @@ describe("outputStem and isInside (properties)", () => {
     expect(isInside("/a/b/../c", "/a/b")).toBe(false);
   });
 
-  it.fails("known bug in src/cli/files.ts isInside (prefix test on `..`): a child folder named `..out` counts as outside", () => {
+  it("isInside: a child folder named `..out` is inside (fixed: was a prefix test on `..`)", () => {
     expect(isInside("/a/in/..out", "/a/in")).toBe(true);
   });
 });
@@ -169,7 +169,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
     for (const f of made) expect(isInside(f, out)).toBe(true);
   });
 
-  it.runIf(seedConverts).fails("known bug in src/cli (one stem per relative path): two input folders holding the same relative name overwrite each other's output silently", async () => {
+  it.runIf(seedConverts)("two input folders holding the same relative name: the clash is an error, never a silent overwrite", async () => {
     const d = workdir();
     mkdirSync(join(d, "a"));
     mkdirSync(join(d, "b"));
@@ -186,7 +186,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
     expect({ distinct, reported }).not.toEqual({ distinct: false, reported: false });
   });
 
-  it.runIf(seedConverts).fails("known bug in src/cli/files.ts outputStem (lossy character replacement): `a?b.toml` and `a*b.toml` overwrite each other's output silently", async () => {
+  it.runIf(seedConverts)("`a?b.toml` and `a*b.toml` (equal once made safe): the clash is an error, never a silent overwrite", async () => {
     const d = workdir();
     const input = join(d, "in");
     mkdirSync(input);
@@ -233,13 +233,13 @@ describe("CLI: an output folder that is, or is inside, an input folder is refuse
     await refused(input, join(input, "sub", "..", "sub", "out"));
   });
 
-  it.fails("known bug in src/cli/files.ts isInside: --out `in/..out` (a child whose name starts with two dots) is not refused", async () => {
+  it("--out `in/..out` (a child whose name starts with two dots) is refused", async () => {
     const { input } = setup();
     await refused(input, join(input, "..out"));
     expect(existsSync(join(input, "..out"))).toBe(false);
   });
 
-  it.fails("known bug in src/cli/main.ts (paths compared without realpath): --out through a symbolic link into the input folder is not refused", async () => {
+  it("--out through a symbolic link into the input folder is refused (real paths are compared)", async () => {
     const { d, input } = setup();
     const link = join(d, "link");
     symlinkSync(join(input, "sub"), link);
@@ -270,7 +270,7 @@ describe("CLI: blocked output paths and temporary files", () => {
     for (const rule of rp.rules) for (const t of Object.values(rule.targets)) expect(t.status).not.toBe("ok");
   });
 
-  it.runIf(seedConverts).fails("known bug in src/cli/main.ts: an output folder blocked by a file gives one error, not one per rule and target (raw EEXIST from mkdir)", async () => {
+  it.runIf(seedConverts)("an output folder blocked by a file gives one error, not one per rule and target", async () => {
     const d = workdir();
     const out = join(d, "out");
     mkdirSync(out);

@@ -346,3 +346,80 @@ export function checkSplunk(spl: string, exact: string | null): string[] {
 export function checkNoNul(text: string): string[] {
   return text.includes("\u0000") ? ["a raw NUL character in the output"] : [];
 }
+
+// ---------------------------------------------------------------------------
+// osquery: executing the query against rows holding the value and near misses
+// ---------------------------------------------------------------------------
+
+/** Whether `s` matches a pattern (whole-value), optionally folding ASCII case. */
+export function matchesToks(toks: readonly Tok[], s: string, foldAscii: boolean): boolean {
+  const fold = (c: string) => (foldAscii ? c.replace(/[A-Z]/g, (x) => x.toLowerCase()) : c);
+  const p = norm(toks);
+  const cs = [...s];
+  // Classic wildcard matching with backtracking on the last any-run (linear enough for short strings).
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < cs.length) {
+    const k = p[j];
+    if (k && (k.t === "one" || (k.t === "c" && fold(k.ch) === fold(cs[i] as string)))) {
+      i++;
+      j++;
+    } else if (k && k.t === "any") {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (p[j]?.t === "any") j++;
+  return j === p.length;
+}
+
+/** Strings near `v`: the value itself, one character more or less at either end, case flipped, empty. */
+export function nearMisses(v: string): string[] {
+  const cs = [...v];
+  const flip = v.replace(/[A-Za-z]/, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  const out = [v, `${v}x`, `x${v}`, `x${v}x`, cs.slice(1).join(""), cs.slice(0, -1).join(""), flip, "", `${v}${v}`];
+  return [...new Set(out)];
+}
+
+/**
+ * Runs an osquery statement against its table holding one row per candidate
+ * string in `column` (other columns compared with a literal by `alias.col =
+ * '...'` get that literal, so the query's fixed conditions hold), and returns
+ * the candidates it selects. Null when the statement's shape is not understood.
+ */
+export function osquerySelect(d: Database, sql: string, column: string, candidates: readonly string[]): Set<string> | null {
+  const from = /\bFROM\s+"?(\w+)"?(?:\s+AS\s+(\w+))?/i.exec(sql);
+  if (!from) return null;
+  const table = from[1] as string;
+  const alias = from[2] ?? table;
+  const fixed = new Map<string, string>();
+  for (const m of sql.matchAll(new RegExp(`\\b${alias}\\.(\\w+)\\s*=\\s*'((?:[^']|'')*)'`, "g"))) {
+    if (m[1] !== column) fixed.set(m[1] as string, (m[2] as string).replace(/''/g, "'"));
+  }
+  try {
+    d.run(`DELETE FROM "${table}"`);
+    for (const c of candidates) {
+      const cols = [column, ...fixed.keys()];
+      d.run(`INSERT INTO "${table}" (${cols.map((x) => `"${x}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`, [c, ...fixed.values()]);
+    }
+    // Read the selected values back as hex: sql.js decodes result text like TextDecoder, which drops a leading BOM.
+    const byHex = new Map(candidates.map((c) => [Buffer.from(c, "utf8").toString("hex").toUpperCase(), c]));
+    const stmt = d.prepare(`SELECT hex("${column}") FROM (${sql.replace(/;\s*$/, "")})`);
+    const got = new Set<string>();
+    while (stmt.step()) {
+      const c = byHex.get(String(stmt.get()[0]));
+      if (c !== undefined) got.add(c);
+    }
+    stmt.free();
+    return got;
+  } catch {
+    return null;
+  } finally {
+    d.run(`DELETE FROM "${table}"`);
+  }
+}
