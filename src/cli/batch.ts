@@ -26,6 +26,10 @@ export interface BatchOptions {
   readonly verbose: boolean;
   readonly timings: boolean;
   readonly cwd: string;
+  /** Targets whose output folder cannot be written (reported once by the caller): their outputs are not attempted. */
+  readonly blockedTargets: readonly string[];
+  /** Files whose output stem another file of the batch already takes: absolute path -> the other file's path. */
+  readonly stemClashes: Readonly<Record<string, string>>;
 }
 
 export interface SliceResult {
@@ -110,12 +114,25 @@ export function processSlice(files: readonly RuleFile[], opts: BatchOptions, req
     };
     if (fails(parsed.parseStatus, parsed.parseDiagnostics, opts.failOn)) failed = true;
     const stem = outputStem(file.relative);
+    const clash = opts.stemClashes[file.absolute];
     for (const req of requests) {
       const outcome = time(`convert:${req.target.id}`, () => convertParsed(parsed, req, stem, opts.templateDir));
       const diags = [...outcome.result.diagnostics];
       let status = outcome.status;
       const outputs: string[] = [];
-      if (status === "ok" && outcome.result.text !== null && opts.outDir) {
+      const writable = status === "ok" && outcome.result.text !== null && opts.outDir !== null;
+      if (writable && opts.blockedTargets.includes(req.target.id)) {
+        status = "error";
+        // the folder's error is printed once by the caller; the report still says it per rule
+        diags.push({ code: "CLI013", severity: "error", message: `not written: the output folder of ${req.target.id} cannot be written (CLI010 above)`, span: null, target: req.target.id });
+        outFailed = true;
+        rule.targets[req.target.id] = { status, profile: req.profile, outputs, diagnostics: diags.map((d) => toReportDiagnostic(d, parsed.source)) };
+        continue;
+      }
+      if (writable && clash !== undefined) {
+        status = "error";
+        diags.push({ code: "CLI012", severity: "error", message: `not written: its output path ${req.target.id}/${stem}${req.target.extension} is already taken by ${clash} (same relative path or name after making it safe)`, span: null, target: req.target.id });
+      } else if (writable && opts.outDir) {
         const dest = join(opts.outDir, req.target.id, stem + req.target.extension);
         try {
           time("write", () => writeAtomic(dest, outcome.result.text as string));

@@ -2,8 +2,11 @@
  * The file system side of the CLI: finding rule files, deriving output paths
  * that cannot escape the output folder, and writing atomically.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+
+/** Folders this process already made (writeAtomic makes each once). */
+const madeDirs = new Set<string>();
 
 export interface RuleFile {
   /** The path as shown to the user (relative to the cwd when possible). */
@@ -92,15 +95,49 @@ export function outputStem(relativePath: string): string {
   return parts.length > 0 ? parts.join("/") : "rule";
 }
 
-/** Whether `inner` is `outer` or inside it. */
+/** Whether `inner` is `outer` or inside it (a child named `..x` is inside). */
 export function isInside(inner: string, outer: string): boolean {
   const rel = relative(outer, inner);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  return rel === "" || (rel !== ".." && !rel.startsWith(".." + sep) && !isAbsolute(rel));
+}
+
+/** The real path of `p`, following symbolic links; for a path that does not exist yet, its nearest existing ancestor's real path plus the rest. */
+export function realPath(p: string): string {
+  const abs = resolve(p);
+  let dir = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(dir), ...rest.reverse());
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return abs;
+      rest.push(basename(dir));
+      dir = up;
+    }
+  }
+}
+
+/** Checks that a folder can be made and written: makes it, writes and removes a probe file. Returns the error message, or null. */
+export function probeWritable(dir: string): string | null {
+  const probe = join(dir, `.ruleport-probe-${process.pid}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+    return null;
+  } catch (e) {
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      // the probe could not even be made
+    }
+    return (e as Error).message;
+  }
 }
 
 /** Writes a file atomically: a temporary file beside it, then a rename. Throws on failure (the caller reports it). */
-const madeDirs = new Set<string>();
-
 export function writeAtomic(file: string, content: string): void {
   const dir = dirname(file);
   if (!madeDirs.has(dir)) {

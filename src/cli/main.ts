@@ -18,7 +18,7 @@ import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
 import { type Config, findConfig, loadConfig } from "./config.js";
 import { type BatchOptions, buildRequests, type FailOn, processSlice, type SliceResult } from "./batch.js";
-import { discoverRules, isInside, outputStem, type RuleFile, writeAtomic } from "./files.js";
+import { discoverRules, isInside, outputStem, probeWritable, realPath, type RuleFile, writeAtomic } from "./files.js";
 import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -254,17 +254,57 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): Pr
   if (templateDir && !existsSync(templateDir)) throw new UsageError(`no such templates folder: ${templateDir}`);
   const discovery = discoverRules(args.positionals);
   if (discovery.missing.length > 0) throw new UsageError(`no such file or folder: ${discovery.missing.join(", ")}`);
+  const files = discovery.files;
+  const blockedTargets: string[] = [];
+  let blockedMessages: string[] = [];
+  const stemClashes: Record<string, string> = {};
   if (outDir) {
+    const realOut = realPath(outDir);
     for (const root of discovery.roots) {
-      if (isInside(outDir, root) || isInside(root, outDir)) {
+      const realRoot = realPath(root);
+      if (isInside(realOut, realRoot) || isInside(realRoot, realOut)) {
         io.err(`ruleport convert: the output folder ${outDir} is, or is inside, or contains the input folder ${root}; choose another --out`);
         return 2;
       }
     }
+    // one error per target folder that cannot be written, instead of one per rule
+    const topProblem = probeWritable(outDir);
+    if (topProblem) {
+      blockedTargets.push(...requests.map((r) => r.target.id));
+      blockedMessages.push(`ruleport convert: error CLI010: the output folder ${outDir} cannot be written: ${topProblem}`);
+    } else {
+      for (const r of requests) {
+        const dir = join(outDir, r.target.id);
+        const problem = probeWritable(dir);
+        if (problem) {
+          blockedTargets.push(r.target.id);
+          blockedMessages.push(`ruleport convert: error CLI010: the output folder ${dir} cannot be written: ${problem}`);
+        }
+      }
+    }
+    // two rules may not share an output path (same relative path under two input folders, or names equal once made safe)
+    const taken = new Map<string, string>();
+    for (const f of files) {
+      const key = outputStem(f.relative);
+      const first = taken.get(key);
+      if (first !== undefined) stemClashes[f.absolute] = first;
+      else taken.set(key, f.path);
+    }
   }
 
-  const opts: BatchOptions = { mode, targets: targetsWanted, outDir, templateDir: templateDir ? resolve(templateDir) : null, failOn, quiet, verbose, timings: flagBool(args, "timings"), cwd: process.cwd() };
-  const files = discovery.files;
+  const opts: BatchOptions = {
+    mode,
+    targets: targetsWanted,
+    outDir,
+    templateDir: templateDir ? resolve(templateDir) : null,
+    failOn,
+    quiet,
+    verbose,
+    timings: flagBool(args, "timings"),
+    cwd: process.cwd(),
+    blockedTargets,
+    stemClashes,
+  };
   const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(files.length, mode === "check" ? "parse" : "convert") : null;
   const jobs = Math.min(jobsFlag ? Number(jobsFlag) : defaultJobs(files.length), Math.max(1, Math.floor(files.length / MIN_FILES_PER_JOB)));
   const slices = await runSlices(files, opts, requests, jobs, progress);
@@ -276,6 +316,8 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): Pr
   let outFailed = false;
   let printed = 0;
   const printLimit = verbose ? Infinity : 200;
+  if (!quiet) for (const m of blockedMessages) io.err(m);
+  blockedMessages = [];
   const timings = new Map<string, number>();
   const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
   for (const s of slices) {
