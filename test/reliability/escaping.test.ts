@@ -22,7 +22,8 @@ import { targets } from "../../src/targets.js";
 import type { TargetId } from "../../src/target.js";
 import { checkCompiled, guarded, preview } from "./fuzz-core.mjs";
 import "./tolerate.js";
-import { eqlString, isWellFormed, ruleToml, tomlString } from "./rule-text.js";
+import { eqlString, isWellFormed, kqlString, ruleToml, tomlString } from "./rule-text.js";
+import { lintSpl, stringValues } from "../../targets/splunk/spl-lint.js";
 import { allRequests, FUZZ_SEED, isPlaceholder, runs } from "./settings.js";
 import { checkNoNul, checkOsquery, checkSentinel, checkSigma, checkSplunk, eqlPatternToks, matchesToks, nearMisses, osqueryDb, osquerySelect, splQuotes, textToks, type Tok } from "./validators.js";
 
@@ -55,6 +56,8 @@ function luceneLiteral(s: string): string {
 
 interface Form {
   readonly name: string;
+  /** The query language of the generated rule (default EQL). */
+  readonly language?: "eql" | "kuery";
   query(v: string): string;
   /** The value's meaning as a pattern, or null when not recovered (regex). */
   want(v: string): Tok[] | null;
@@ -72,6 +75,7 @@ const FORMS: readonly Form[] = [
   { name: "suffix endsWith", query: (v) => `process where endsWith(${FIELD}, ${eqlString(v)})`, want: (v) => [ANY, ...textToks(v)], exact: () => null },
   { name: "contains stringContains", query: (v) => `process where stringContains(${FIELD}, ${eqlString(v)})`, want: (v) => [ANY, ...textToks(v), ANY], exact: () => null },
   { name: "wildcard pattern :", query: (v) => `process where ${FIELD} : ${eqlString(`*${v}*`)}`, want: (v) => eqlPatternToks(`*${v}*`), exact: () => null, ci: true },
+  { name: "KQL quoted value", language: "kuery", query: (v) => `event.category:process and ${FIELD}:${kqlString(v)}`, want: (v) => textToks(v), exact: (v) => v },
   { name: "regex", query: (v) => `process where ${FIELD} regex ${eqlString(`.*${luceneLiteral(v)}.*`)}`, want: () => null, exact: () => null },
 ];
 
@@ -115,15 +119,19 @@ function checkOutcome(o: TargetOutcome, want: Tok[] | null, exact: string | null
       problems.push(...checkOsquery(db, text, want));
       if (problems.length === 0 && want !== null && run) problems.push(...checkOsqueryRows(text, run.v, want, run.ci));
       break;
-    case "splunk":
+    case "splunk": {
+      // Our balance check, then the Splunk target's own lint and tokenizer (the issue asks for both views).
       problems.push(...checkSplunk(text, exact));
+      problems.push(...lintSpl(text).map((p) => `spl-lint: ${p.message} at ${p.offset}`));
+      if (exact !== null && !stringValues(text).includes(exact)) problems.push("spl-lint tokenizer: no string value equals the input");
       break;
+    }
   }
   return problems.map((p) => `${id}/${o.profile}: ${p}`);
 }
 
 function runForm(form: Form, v: string): string[] {
-  const text = ruleToml(form.query(v));
+  const text = ruleToml(form.query(v), { language: form.language ?? "eql" });
   return guarded(() => {
     const c = compileRule("probe.toml", text, REQUESTS);
     const out = checkCompiled(text, c);
@@ -141,10 +149,11 @@ function runForm(form: Form, v: string): string[] {
 
 describe("escaping: each landed target converts a plain value (so the properties below are not vacuous)", () => {
   const probe = compileRule("probe.toml", ruleToml(`process where ${FIELD} == "cmd.exe /c whoami"`), REQUESTS);
+  const kqlProbe = compileRule("probe.toml", ruleToml(`event.category:process and ${FIELD}:"cmd.exe /c whoami"`, { language: "kuery" }), REQUESTS);
   for (const id of Object.keys(targets) as TargetId[]) {
     const outcomes = probe.outcomes.filter((o) => o.target.id === id);
     const placeholder = outcomes.some((o) => isPlaceholder(o.result.diagnostics));
-    it(placeholder ? `${id}: still the placeholder (target not landed): every rule unsupported` : `${id}: at least one profile converts a plain equality and passes its validator`, () => {
+    it(placeholder ? `${id}: still the placeholder (target not landed): every rule unsupported` : `${id}: at least one profile converts a plain EQL and a plain KQL equality and passes its validator`, () => {
       if (placeholder) {
         expect(outcomes.every((o) => o.status === "unsupported")).toBe(true);
         return;
@@ -152,6 +161,10 @@ describe("escaping: each landed target converts a plain value (so the properties
       const ok = outcomes.filter((o) => o.status === "ok");
       expect(ok.length).toBeGreaterThan(0);
       for (const o of ok) expect(checkOutcome(o, textToks("cmd.exe /c whoami"), "cmd.exe /c whoami")).toEqual([]);
+      // The same for a KQL rule, so the KQL form below is not vacuous either.
+      const kqlOk = kqlProbe.outcomes.filter((o) => o.target.id === id && o.status === "ok");
+      expect(kqlOk.length).toBeGreaterThan(0);
+      for (const o of kqlOk) expect(checkOutcome(o, textToks("cmd.exe /c whoami"), "cmd.exe /c whoami")).toEqual([]);
     });
   }
 });

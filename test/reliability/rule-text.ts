@@ -75,3 +75,21 @@ export function ruleToml(query: string, o: RuleOptions = {}): string {
     "",
   ].join("\n");
 }
+
+/**
+ * A KQL (kuery) quoted string whose value is `s`: Kibana's grammar takes `\\`
+ * and `\"` in quoted strings, `\t` `\r` `\n` as whitespace escapes, and any
+ * other character as itself; `*` inside quotes is literal.
+ */
+export function kqlString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else out += ch;
+  }
+  return out + '"';
+}
