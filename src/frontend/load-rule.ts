@@ -252,9 +252,10 @@ export function loadRule(path: string, rawText: string): Result<LoadedRule> {
     data = parseToml(text) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof TomlError) {
-      const at = offsetOf(text, e.line, e.column);
+      // a span inside the file: an error at the end of the file points at its last character
+      const at = Math.max(0, Math.min(offsetOf(text, e.line, e.column), text.length - 1));
       const first = (e.message.split("\n")[0] ?? "invalid TOML").replace(/^Invalid TOML document: /, "");
-      diagnostics.push(error("TOML001", `invalid TOML: ${first}`, { start: at, end: at + 1 }));
+      diagnostics.push(error("TOML001", `invalid TOML: ${first}`, { start: at, end: Math.min(at + 1, text.length) }));
     } else {
       diagnostics.push(error("TOML001", `invalid TOML: ${(e as Error).message}`, { start: 0, end: 0 }));
     }
