@@ -29,6 +29,18 @@ function describeMapping(m: FieldMapping): string {
   return m.transform ? `${names} (${m.transform}${m.transform === "basename" ? ` \`${m.separator}\`` : ""})` : names;
 }
 
+/** A short view of a source's target-specific data: scalar values in full (one level deep), other keys by name. */
+function emitSummary(emit: Readonly<Record<string, unknown>>): string {
+  const parts: string[] = [];
+  const scalar = (v: unknown) => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+  for (const [k, v] of Object.entries(emit)) {
+    if (scalar(v)) parts.push(`${k}: \`${String(v)}\``);
+    else if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every(scalar)) parts.push(`${k}: ${Object.entries(v).map(([a, b]) => `${a}=\`${String(b)}\``).join(", ")}`);
+    else parts.push(k);
+  }
+  return parts.join("; ").replace(/\|/g, "\\|");
+}
+
 /** docs/ file name -> content. */
 export function generateDocs(): Map<string, string> {
   const files = new Map<string, string>();
@@ -68,11 +80,11 @@ export function generateDocs(): Map<string, string> {
         "",
         "## Data sources (first match wins)",
         "",
-        "| source | when | guarantees | emits |",
+        "| source | when | guarantees | emits (scalars shown; other keys named) |",
         "|---|---|---|---|",
         ...spec.sources.map(
           (s) =>
-            `| \`${s.id}\` | ${Object.entries(s.when).map(([k, v]) => `${k}: ${(v as string[]).join(", ")}`).join("; ") || "always"} | ${[...s.implied].map(([k, v]) => `${k} = ${v.join(", ")}`).join("; ")} | \`${JSON.stringify(s.emit).replace(/\|/g, "\\|")}\` |`,
+            `| \`${s.id}\` | ${Object.entries(s.when).map(([k, v]) => `${k}: ${(v as string[]).join(", ")}`).join("; ") || "always"} | ${[...s.implied].map(([k, v]) => `${k} = ${v.join(", ")}`).join("; ")} | ${emitSummary(s.emit)} |`,
         ),
         "",
         "## Fields",
