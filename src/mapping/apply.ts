@@ -118,24 +118,32 @@ function globMatch(glob: string, s: string): boolean {
   return re.test(s);
 }
 
-/** The first source whose `when` holds for the facts; a source with no `when` always holds. */
+/** Whether a source's `when` holds for the facts (a source with no `when` always holds). */
+export function sourceMatches(s: SourceSpec, facts: RuleFacts): boolean {
+  const w = s.when;
+  const within = (have: ReadonlySet<string> | readonly string[], allowed: readonly string[] | undefined, glob = false) => {
+    if (!allowed) return true;
+    const list = [...have];
+    if (list.length === 0) return false;
+    return glob ? list.some((h) => allowed.some((a) => globMatch(a, h))) : list.every((h) => allowed.some((a) => a.toLowerCase() === h.toLowerCase()));
+  };
+  return (
+    within(facts.category, w.category) &&
+    within(facts.os, w.os) &&
+    within(facts.dataset, w.dataset) &&
+    within(facts.index, w.index, true) &&
+    within(facts.integration, w.integration)
+  );
+}
+
+/** The first source whose `when` holds for the facts. */
 export function selectSource(spec: MappingSpec, facts: RuleFacts): SourceSpec | null {
-  for (const s of spec.sources) {
-    const w = s.when;
-    const within = (have: ReadonlySet<string> | readonly string[], allowed: readonly string[] | undefined, glob = false) => {
-      if (!allowed) return true;
-      const list = [...have];
-      if (list.length === 0) return false;
-      return glob ? list.some((h) => allowed.some((a) => globMatch(a, h))) : list.every((h) => allowed.some((a) => a.toLowerCase() === h.toLowerCase()));
-    };
-    if (!within(facts.category, w.category)) continue;
-    if (!within(facts.os, w.os)) continue;
-    if (!within(facts.dataset, w.dataset)) continue;
-    if (!within(facts.index, w.index, true)) continue;
-    if (!within(facts.integration, w.integration)) continue;
-    return s;
-  }
-  return null;
+  return spec.sources.find((s) => sourceMatches(s, facts)) ?? null;
+}
+
+/** Every source whose `when` holds, in file order (for targets that pick the first one mapping every field). */
+export function candidateSources(spec: MappingSpec, facts: RuleFacts): SourceSpec[] {
+  return spec.sources.filter((s) => sourceMatches(s, facts));
 }
 
 export interface MapContext {

@@ -4,7 +4,7 @@
  */
 import type { Condition, EventQuery, FieldRef, RuleIR, SequenceQuery, SequenceTerm, Span, Value } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, info, unsupported, warning } from "../../src/diagnostics/index.js";
-import { applyFieldMap, constantOf, factsOf, lookupField, mapValue, type MappingSpec, selectSource, type SourceSpec } from "../../src/mapping/index.js";
+import { applyFieldMap, constantOf, factsOf, lookupField, mapValue, type MappingSpec, candidateSources, type SourceSpec } from "../../src/mapping/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
@@ -76,7 +76,7 @@ export function prepareTerm(
   // Every source whose `when` holds, in file order; the first one that maps every field the
   // query reads wins (so a DNS query on `network` events finds the DNS source after the
   // connection source), else the first one, whose unmapped fields are then reported.
-  const candidates = mapping.sources.filter((s) => selectSource({ ...mapping, sources: [s] }, facts) !== null);
+  const candidates = candidateSources(mapping, facts);
   if (candidates.length === 0) {
     const what = [
       `category ${facts.category.size ? [...facts.category].join("/") : categoryText(query)}`,
