@@ -156,30 +156,35 @@ describe("the built CLI killed with SIGKILL", () => {
     mkdirSync(input);
     const text = readFileSync(SEED, "utf8");
     for (let i = 0; i < 400; i++) writeFileSync(join(input, `r${String(i).padStart(3, "0")}.toml`), text);
-    const runCli = (out: string, killAfterMs: number | null) =>
-      new Promise<number>((done) => {
-        const start = performance.now();
+    /** Runs the CLI; with `killAt`, sends SIGKILL as soon as that many files exist under `out`. */
+    const runCli = (out: string, killAt: number | null) =>
+      new Promise<void>((done) => {
         const child = spawn(process.execPath, [bin, "convert", input, "--target", "all", "--out", out, "--quiet"], { stdio: "ignore" });
-        const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+        const timer =
+          killAt === null
+            ? null
+            : setInterval(() => {
+                if (filesUnder(out).length >= killAt) child.kill("SIGKILL");
+              }, 5);
         child.on("exit", () => {
-          if (timer) clearTimeout(timer);
-          done(performance.now() - start);
+          if (timer) clearInterval(timer);
+          done();
         });
       });
     const clean = join(d, "clean");
-    const full = await runCli(clean, null);
+    await runCli(clean, null);
     const expected = new Map(filesUnder(clean).map((f) => [f.slice(clean.length), readFileSync(f, "utf8")]));
     expect(expected.size).toBeGreaterThan(400);
-    // Kill at fractions of a full run's duration, so the kills land while files are being written.
+    // Kill once 10%, 40% and 70% of the files exist, so each kill lands while files are being written.
     let partial = 0;
-    for (const [k, frac] of [0.5, 0.65, 0.8, 0.9].entries()) {
+    for (const [k, frac] of [0.1, 0.4, 0.7].entries()) {
       const out = join(d, `killed-${k}`);
-      await runCli(out, Math.round(full * frac));
+      await runCli(out, Math.ceil(expected.size * frac));
       const left = filesUnder(out).filter((f) => !f.endsWith(".tmp"));
       if (left.length > 0 && left.length < expected.size) partial++;
       for (const f of left) expect(readFileSync(f, "utf8")).toBe(expected.get(f.slice(out.length)));
     }
-    // At least one kill landed mid-batch (otherwise this test proved nothing).
+    // The kills landed mid-batch (otherwise this test proved nothing).
     expect(partial).toBeGreaterThan(0);
   });
 });
