@@ -2,7 +2,7 @@
  * The pure pipeline: rule text -> document -> IR -> each requested target.
  * No file system (beyond the bundled mapping data), no clock, no randomness.
  */
-import type { RuleIR } from "./ir/nodes.js";
+import type { RuleIR, Span } from "./ir/nodes.js";
 import { type Diagnostic, SourceFile, statusOf, type Status } from "./diagnostics/index.js";
 import { loadRule } from "./frontend/load-rule.js";
 import { lowerRule } from "./frontend/lower.js";
@@ -37,18 +37,33 @@ export interface CompiledRule {
 
 /** Parses a rule file's text into its document and IR. */
 export function parseRule(path: string, text: string): Omit<CompiledRule, "outcomes"> {
-  const loaded = loadRule(path, text);
+  let loaded: ReturnType<typeof loadRule>;
+  try {
+    loaded = loadRule(path, text);
+  } catch (e) {
+    // a loader bug must not stop a batch: an internal error on this rule
+    return { source: new SourceFile(path, text), document: null, ir: null, parseDiagnostics: [internal("the rule loader", e, null)], parseStatus: "error" };
+  }
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const document = loaded.value.document;
   let ir: RuleIR | null = null;
   if (document && !diagnostics.some((d) => d.severity === "error")) {
-    const lowered = lowerRule(document);
-    diagnostics.push(...lowered.diagnostics);
-    ir = lowered.value;
+    try {
+      const lowered = lowerRule(document);
+      diagnostics.push(...lowered.diagnostics);
+      ir = lowered.value;
+    } catch (e) {
+      diagnostics.push(internal("the query frontend", e, document.querySpan));
+    }
   }
   let parseStatus = statusOf(diagnostics);
   if (parseStatus === "ok" && !ir) parseStatus = "error";
   return { source: loaded.value.source, document, ir, parseDiagnostics: diagnostics, parseStatus };
+}
+
+function internal(where: string, e: unknown, span: Span | null): Diagnostic {
+  const what = e instanceof RangeError ? "the query is nested too deeply for this process's stack" : String((e as Error)?.stack ?? e);
+  return { code: "INTERNAL", severity: "error", message: `internal error in ${where}: ${what}`, span };
 }
 
 /** The bundled mapping of a target profile. */

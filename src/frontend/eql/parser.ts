@@ -1221,7 +1221,11 @@ function predicateConstant(p: Parser, name: string): StringLit | NumberLit | Boo
     return null;
   }
   if (startsValue(k)) {
-    const t = parseUnary(p);
+    // counted as a level: `a : b : c : ...` recurses through here
+    const ok = enter(p, 1);
+    const t = ok ? parseUnary(p) : errorTerm(p, vs, vs);
+    p.depth--;
+    if (!ok) return null;
     const what = t.kind === "field" ? "a field" : t.kind === "call" ? "a function call" : describeTerm(t);
     report(p, error("EQL013", `the right side of \`${name}\` must be a literal (or a parenthesised list of literals), found ${what}: Elasticsearch does not compare a field with a field or a function`, spanOf(p, vs, prevEnd(p))));
   } else {
