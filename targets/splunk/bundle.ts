@@ -44,10 +44,12 @@ export function stanzaEntry(doc: RuleDocument, search: string, cron: string, ear
   }
   const domainTag = doc.tags.find((t) => t.startsWith("Domain: "))?.slice(8).toLowerCase() ?? "";
   const securityDomain = ({ endpoint: "endpoint", network: "network", identity: "identity", cloud: "audit" } as Record<string, string>)[domainTag] ?? "threat";
+  // metadata is descriptive text: a NUL (which .conf files cannot hold) shows as U+FFFD
+  const clean = (x: string) => x.replace(/\0/g, "\uFFFD");
   return {
-    name: doc.name,
+    name: clean(doc.name),
     ruleId: doc.ruleId,
-    description: doc.description.trim(),
+    description: clean(doc.description.trim()),
     severity: doc.severity || "medium",
     riskScore: doc.riskScore,
     search: search.replace(/\n$/, ""),
@@ -55,10 +57,10 @@ export function stanzaEntry(doc: RuleDocument, search: string, cron: string, ear
     earliest,
     techniques,
     tactics,
-    references: doc.references,
-    falsePositives: doc.falsePositives,
-    author: doc.author,
-    license: doc.license,
+    references: doc.references.map(clean),
+    falsePositives: doc.falsePositives.map(clean),
+    author: doc.author.map(clean),
+    license: doc.license === null ? null : clean(doc.license),
     created: doc.metadata.creationDate,
     updated: doc.metadata.updatedDate,
     securityDomain,

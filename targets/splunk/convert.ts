@@ -253,6 +253,10 @@ export function convertRule(rule: RuleIR, doc: RuleDocument, mapping: MappingSpe
   if (lines && rule.pipes.length > 0) lines.push(...pipeLines(rule.pipes, timeField, out));
   if (hasErrors(out) || !lines) return { text: null, diagnostics: out, earliest };
   const text = lines.join("\n");
+  if (text.includes("\0")) {
+    out.push(unsupported(`${CODE}061`, "a value holds a NUL character, which SPL strings cannot escape and savedsearches.conf cannot hold", q.span, { target: T }));
+    return { text: null, diagnostics: out, earliest };
+  }
   if (text.includes("\r")) {
     out.push(unsupported(`${CODE}060`, "a value holds a carriage return, which SPL strings cannot escape and savedsearches.conf cannot hold", q.span, { target: T }));
     return { text: null, diagnostics: out, earliest };

@@ -106,8 +106,8 @@ function checkOutcome(o: TargetOutcome, want: Tok[] | null, exact: string | null
   if (o.status !== "ok" || text === null) return [];
   const id = o.target.id as TargetId;
   const lossy = o.result.diagnostics.some((d) => d.severity === "warning");
-  // Splunk's raw NUL is checked (and tolerated as a known bug) in its own test below.
-  const problems = id === "splunk" ? [] : [...checkNoNul(text)];
+  // No target may write a raw NUL (Splunk once did: now SPLUNK061).
+  const problems = [...checkNoNul(text)];
   switch (id) {
     case "sigma":
       problems.push(...checkSigma(text, want, lossy));
@@ -211,7 +211,7 @@ function checkBundles(outcomes: readonly TargetOutcome[], name: string): string[
     const files = o.target.bundle([{ outputStem: "probe", entry: o.result.bundleEntry }], o.profile);
     for (const f of files) {
       const where = `${o.target.id}/${o.profile} bundle ${f.path}`;
-      if (f.content.includes("\u0000") && o.target.id !== "splunk") problems.push(`${where}: a raw NUL character`);
+      if (f.content.includes("\u0000")) problems.push(`${where}: a raw NUL character`);
       if (f.path.endsWith(".conf")) {
         const c = confProblems(f.content);
         problems.push(...c.problems.map((p) => `${where}: ${p}`));
@@ -265,7 +265,7 @@ describe("escaping: arbitrary rule names and descriptions (metadata) never chang
             const t = o.result.text;
             const id = o.target.id as TargetId;
             const where = `${id}/${o.profile}`;
-            if (id !== "splunk") out.push(...checkNoNul(t).map((p) => `${where}: ${p}`));
+            out.push(...checkNoNul(t).map((p) => `${where}: ${p}`));
             if (id === "sigma") {
               out.push(...checkSigma(t, textToks("cmd.exe"), false).map((p) => `${where}: ${p}`));
               const title = (loadYaml(t) as { title?: unknown } | null)?.title;
@@ -296,20 +296,14 @@ describe("escaping: NUL characters", () => {
     }
   });
 
-  // Known bug (targets/splunk): the value's NUL is written raw inside the SPL string and savedsearches.conf.
-  // SPL has no escape for it; the fix is an unsupported diagnostic, as osquery gives (OSQUERY209).
-  // Tolerated here so CI stays green while the fix lands; anything else (a throw, an unbalanced string) fails.
-  it("splunk: a NUL in a value is a diagnostic (known bug tolerated: a raw NUL inside a balanced quoted string)", () => {
+  // Once a known bug (a raw NUL inside the SPL string and savedsearches.conf); now SPLUNK061, as osquery's OSQUERY209.
+  it("splunk: a NUL in a value is a diagnostic, never a raw NUL", () => {
     for (const o of c.outcomes.filter((x) => x.target.id === "splunk")) {
       if (o.status !== "ok") {
         expect(o.result.diagnostics.some((d) => d.severity === "error" && d.span !== null)).toBe(true);
         continue;
       }
-      const text = o.result.text as string;
-      expect(splQuotes(text).problems).toEqual([]);
-      // The NUL, if present, sits only inside a quoted string.
-      expect(splQuotes(text.replace(/"(?:[^"\\]|\\.)*"/gs, '""')).problems).toEqual([]);
-      expect(text.replace(/"(?:[^"\\]|\\.)*"/gs, '""')).not.toContain("\u0000");
+      expect(o.result.text as string).not.toContain("\u0000");
     }
   });
 });
