@@ -192,11 +192,11 @@ function walkKeys(
     const path = prefix ? `${prefix}.${key}` : key;
     const kind = known(path);
     if (kind === undefined) {
-      out.push(warning("RULE010", `unknown key \`${path}\`: it is kept but no target uses it`, spanOf(loc, path)));
+      out.push(warning("RULE010", `unknown key \`${path}\`: it is kept but no target uses it`, spanOf(loc, path) ?? { start: 0, end: 0 }));
       continue;
     }
     if (!matches(kind, v)) {
-      out.push(error("RULE002", `\`${path}\` must be ${EXPECTED[kind]}, found ${kindOf(v)}`, spanOf(loc, path)));
+      out.push(error("RULE002", `\`${path}\` must be ${EXPECTED[kind]}, found ${kindOf(v)}`, spanOf(loc, path) ?? { start: 0, end: 0 }));
       continue;
     }
     if (kind === "table" && isTable(v)) walkKeys(v, path, loc, out);
