@@ -6,11 +6,10 @@
 // query runs, and the rows returned must be exactly the events the evaluator matches.
 // Usage: npm run build && node scripts/conformance-osquery.mjs [corpus-dir] [--sample N] [--seed S] [--verbose]
 // Exit 1 when an output fails to prepare, a sampled rule disagrees, or a rule throws.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { corpusDir, root, ruleFiles } from "./lib/corpus.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 if (!existsSync(join(dist, "targets", "osquery", "testing", "sqlite.js"))) {
   console.error("conformance-osquery: run `npm run build` first (dist/ is missing the osquery target)");
@@ -31,20 +30,8 @@ const opt = (name, dflt) => {
 const verbose = args.includes("--verbose");
 const sampleMax = Number(opt("--sample", "400"));
 const seed = Number(opt("--seed", "1"));
-const corpus = args.find((a, i) => !a.startsWith("--") && !["--sample", "--seed"].includes(args[i - 1])) ?? join(root, "..", "shared", "corpus", "elastic-detection-rules");
-if (!existsSync(corpus)) {
-  console.log(`conformance-osquery: no corpus at ${corpus}; nothing to measure`);
-  process.exit(0);
-}
-const files = [];
-const walk = (d) => {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.name.endsWith(".toml")) files.push(p);
-  }
-};
-walk(corpus);
+const corpus = corpusDir(args, "conformance-osquery", ["--sample", "--seed"]);
+const files = ruleFiles(corpus);
 
 const t0 = performance.now();
 const parsed = files.map((f) => {

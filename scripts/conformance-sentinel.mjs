@@ -7,33 +7,20 @@
 // and every validation failure. Exit 1 when a validation fails, a rule throws, or an
 // ok count falls below targets/sentinel/conformance-floors.json.
 // Usage: node scripts/conformance-sentinel.mjs [corpus-dir] [--verbose] [--write-floors]
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { corpusDir, root, ruleFiles } from "./lib/corpus.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
 const writeFloors = args.includes("--write-floors");
-const corpus = args.find((a) => !a.startsWith("--")) ?? join(root, "..", "shared", "corpus", "elastic-detection-rules");
-if (!existsSync(corpus)) {
-  console.log(`conformance-sentinel: no corpus at ${corpus}; nothing to measure`);
-  process.exit(0);
-}
+const corpus = corpusDir(args, "conformance-sentinel");
 const { parseRule, convertParsed } = await import(join(root, "dist/src/compile.js"));
 const { sentinel } = await import(join(root, "dist/targets/sentinel/index.js"));
 const { analyzeKql } = await import(join(root, "dist/targets/sentinel/kusto-check.js"));
 const { checkRuleYaml } = await import(join(root, "dist/targets/sentinel/rule-check.js"));
 
-function walk(dir, out = []) {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (e.endsWith(".toml")) out.push(p);
-  }
-  return out;
-}
-const files = walk(corpus);
+const files = ruleFiles(corpus);
 const profiles = sentinel.profiles.map((p) => p.name);
 const stats = Object.fromEntries(profiles.map((p) => [p, { ok: 0, unsupported: 0, error: 0, reasons: new Map(), fields: new Map(), kqlChecked: 0, yamlChecked: 0 }]));
 const failures = [];

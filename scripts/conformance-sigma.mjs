@@ -10,68 +10,19 @@
 // Exit 1 when a validation fails, a rule throws, or the ok rate of the default
 // profile falls below targets/sigma/conformance-floor.json.
 // Usage: node scripts/conformance-sigma.mjs [corpus-dir] [--verbose] [--write-floor]
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { corpusDir, root, ruleFiles } from "./lib/corpus.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
 const writeFloor = args.includes("--write-floor");
-const corpus = args.find((a) => !a.startsWith("--")) ?? join(root, "..", "shared", "corpus", "elastic-detection-rules");
-if (!existsSync(corpus)) {
-  console.log(`conformance-sigma: no corpus at ${corpus}; nothing to measure`);
-  process.exit(0);
-}
-// Only the frontends, the mapping loader and this target are imported (not the
-// registry of every target), so a target in progress elsewhere cannot break this run.
-const { loadRule } = await import(join(root, "dist/src/frontend/load-rule.js"));
-const { lowerRule } = await import(join(root, "dist/src/frontend/lower.js"));
-const { statusOf } = await import(join(root, "dist/src/diagnostics/index.js"));
-const { loadBundledMapping } = await import(join(root, "dist/src/mapping/index.js"));
+const corpus = corpusDir(args, "conformance-sigma");
+const { parseRule, convertParsed, bundledMapping } = await import(join(root, "dist/src/compile.js"));
 const { sigma } = await import(join(root, "dist/targets/sigma/index.js"));
-const bundledMapping = (target, profile) => loadBundledMapping(target.id, target.profiles.find((x) => x.name === profile).mapping);
-
-/** parseRule of src/compile.ts, without the target registry. */
-function parseRule(path, text) {
-  const loaded = loadRule(path, text);
-  const diagnostics = [...loaded.diagnostics];
-  const document = loaded.value.document;
-  let ir = null;
-  if (document && !diagnostics.some((d) => d.severity === "error")) {
-    const lowered = lowerRule(document);
-    diagnostics.push(...lowered.diagnostics);
-    ir = lowered.value;
-  }
-  let parseStatus = statusOf(diagnostics);
-  if (parseStatus === "ok" && !ir) parseStatus = "error";
-  return { document, ir, parseStatus };
-}
-
-/** convertParsed of src/compile.ts for this target. */
-function convertParsed(p, req, outputStem) {
-  let result;
-  try {
-    result = req.target.convert({ rule: p.ir, document: p.document, profile: req.profile, mapping: req.mapping ?? bundledMapping(req.target, req.profile), outputStem });
-  } catch (e) {
-    result = { text: null, diagnostics: [{ code: "INTERNAL", severity: "error", message: `internal error: ${e.stack ?? e}`, span: null }] };
-  }
-  let status = statusOf(result.diagnostics);
-  if (status === "ok" && result.text === null) status = "error";
-  return { status, result };
-}
 const { validateSigmaText, failing } = await import(join(root, "dist/targets/sigma/check.js"));
 
-function walk(dir, out = []) {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (e.endsWith(".toml")) out.push(p);
-  }
-  return out;
-}
-
-const files = walk(corpus);
+const files = ruleFiles(corpus);
 const runs = [
   ...sigma.profiles.map((p) => ({ label: p.name, profile: p.name, mapping: undefined })),
   // strict: the default mapping with `unmapped: error`

@@ -11,67 +11,24 @@
 // search), "fallback" the rules searched over every index with ECS names.
 // Exit 1 when an output fails the lint, a rule throws, or an ok count falls
 // below targets/splunk/conformance-floor.json (--write-floor records the current counts).
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { corpusDir, root, ruleFiles } from "./lib/corpus.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
 const verbose = args.includes("--verbose");
 const writeFloor = args.includes("--write-floor");
-const corpus = args.find((a) => !a.startsWith("--")) ?? join(root, "..", "shared", "corpus", "elastic-detection-rules");
-if (!existsSync(corpus)) {
-  console.log(`conformance-splunk: no corpus at ${corpus}; nothing to measure`);
-  process.exit(0);
-}
+const corpus = corpusDir(args, "conformance-splunk");
 
-// Only the frontends, the mapping loader and this target: a target in progress elsewhere cannot break this run.
-const { loadRule } = await import(join(root, "dist/src/frontend/load-rule.js"));
-const { lowerRule } = await import(join(root, "dist/src/frontend/lower.js"));
-const { statusOf } = await import(join(root, "dist/src/diagnostics/index.js"));
-const { loadBundledMapping } = await import(join(root, "dist/src/mapping/index.js"));
+const { parseRule: parse, convertParsed, bundledMapping } = await import(join(root, "dist/src/compile.js"));
 const { splunk } = await import(join(root, "dist/targets/splunk/index.js"));
 const { lintSpl, formatProblems } = await import(join(root, "dist/targets/splunk/spl-lint.js"));
-const mappingOf = (profile) => loadBundledMapping("splunk", splunk.profiles.find((x) => x.name === profile).mapping);
+const mappingOf = (profile) => bundledMapping(splunk, profile);
+const parseRule = (path, text) => ({ path, ...parse(path, text) });
+const convert = (p, profile, mapping) => convertParsed(p, { target: splunk, profile, mapping }, p.path.replace(/\.toml$/, ""));
 
-function parseRule(path, text) {
-  const loaded = loadRule(path, text);
-  const diagnostics = [...loaded.diagnostics];
-  const document = loaded.value.document;
-  let ir = null;
-  if (document && !diagnostics.some((d) => d.severity === "error")) {
-    const lowered = lowerRule(document);
-    diagnostics.push(...lowered.diagnostics);
-    ir = lowered.value;
-  }
-  let parseStatus = statusOf(diagnostics);
-  if (parseStatus === "ok" && !ir) parseStatus = "error";
-  return { path, document, ir, parseStatus };
-}
-
-function convert(p, profile, mapping) {
-  let result;
-  try {
-    result = splunk.convert({ rule: p.ir, document: p.document, profile, mapping, outputStem: p.path.replace(/\.toml$/, "") });
-  } catch (e) {
-    result = { text: null, diagnostics: [{ code: "INTERNAL", severity: "error", message: `internal error: ${e.stack ?? e}`, span: null }] };
-  }
-  let status = statusOf(result.diagnostics);
-  if (status === "ok" && result.text === null) status = "error";
-  return { status, result };
-}
-
-function walk(dir, out = []) {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (e.endsWith(".toml")) out.push(p);
-  }
-  return out;
-}
-
-const files = walk(corpus);
+const files = ruleFiles(corpus);
 const parsed = [];
 for (const f of files) {
   const p = parseRule(relative(corpus, f), readFileSync(f, "utf8"));
