@@ -9,7 +9,7 @@ import { lowerRule } from "./frontend/lower.js";
 import type { RuleDocument } from "./frontend/rule-document.js";
 import { loadBundledMapping, type MappingSpec } from "./mapping/index.js";
 import { getTarget } from "./targets.js";
-import type { ConvertResult, TargetDefinition } from "./target.js";
+import { type ConvertResult, TARGET_IDS, type TargetDefinition } from "./target.js";
 
 export interface TargetRequest {
   readonly target: TargetDefinition;
@@ -62,7 +62,8 @@ export function parseRule(path: string, text: string): Omit<CompiledRule, "outco
 }
 
 function internal(where: string, e: unknown, span: Span | null): Diagnostic {
-  const what = e instanceof RangeError ? "the query is nested too deeply for this process's stack" : String((e as Error)?.stack ?? e);
+  const stack = String((e as Error)?.stack ?? e);
+  const what = e instanceof RangeError ? `the rule is nested too deeply for this process's stack (${stack})` : stack;
   return { code: "INTERNAL", severity: "error", message: `internal error in ${where}: ${what}`, span };
 }
 
@@ -90,10 +91,7 @@ export function convertParsed(parsed: Omit<CompiledRule, "outcomes">, req: Targe
     });
   } catch (e) {
     // A target bug must not stop a batch: report it as an internal error on this rule.
-    result = {
-      text: null,
-      diagnostics: [{ code: "INTERNAL", severity: "error", message: `internal error in target ${req.target.id}: ${(e as Error).stack ?? String(e)}`, span: parsed.ir.query.span, target: req.target.id }],
-    };
+    result = { text: null, diagnostics: [{ ...internal(`target ${req.target.id}`, e, parsed.ir.query.span), target: req.target.id }] };
   }
   let status = statusOf(result.diagnostics);
   if (status === "ok" && result.text === null) status = "error";
@@ -106,7 +104,7 @@ export function compileRule(path: string, text: string, requests?: readonly Targ
   const parsed = parseRule(path, text);
   const reqs =
     requests ??
-    (["sigma", "splunk", "sentinel", "osquery"] as const).map((id) => {
+    TARGET_IDS.map((id) => {
       const target = getTarget(id) as TargetDefinition;
       return { target, profile: target.defaultProfile };
     });

@@ -10,7 +10,7 @@ import { type Diagnostic, render, type SourceFile, type Status } from "../diagno
 import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "../compile.js";
 import { loadOverride } from "../mapping/index.js";
 import { getTarget } from "../targets.js";
-import { outputStem, type RuleFile, writeAtomic } from "./files.js";
+import { displayPath, outputStem, type RuleFile, writeAtomic } from "./files.js";
 import { type ReportRule, toReportDiagnostic } from "./report.js";
 
 export type FailOn = "error" | "unsupported" | "warning";
@@ -58,10 +58,6 @@ export function fails(status: Status, diagnostics: readonly Diagnostic[], failOn
   if (failOn === "error") return false;
   if (status === "unsupported") return true;
   return failOn === "warning" && diagnostics.some((d) => d.severity === "warning");
-}
-
-function displayPath(p: string, cwd: string): string {
-  return p.startsWith(cwd + "/") ? p.slice(cwd.length + 1) : p;
 }
 
 /** Processes files in order; `onFile` is called after each (for progress). */

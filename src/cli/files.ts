@@ -137,6 +137,11 @@ export function probeWritable(dir: string): string | null {
   }
 }
 
+/** A path as the report shows it: relative to `cwd` (with `/`) when inside it, else absolute. */
+export function displayPath(p: string, cwd: string = process.cwd()): string {
+  return isInside(p, cwd) && p !== cwd ? relative(cwd, p).split(sep).join("/") : p;
+}
+
 /** Writes a file atomically: a temporary file beside it, then a rename. Throws on failure (the caller reports it). */
 export function writeAtomic(file: string, content: string): void {
   const dir = dirname(file);

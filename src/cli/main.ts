@@ -17,7 +17,7 @@ import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
 import { type Config, findConfig, loadConfig } from "./config.js";
 import { type BatchOptions, buildRequests, type FailOn, processSlice, type SliceResult } from "./batch.js";
-import { discoverRules, isInside, outputStem, probeWritable, realPath, type RuleFile, writeAtomic } from "./files.js";
+import { discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type RuleFile, writeAtomic } from "./files.js";
 import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -416,11 +416,6 @@ async function runSlices(files: readonly RuleFile[], opts: BatchOptions, request
   );
   const first = processSlice(slices[0] ?? [], opts, requests, () => progress?.tick());
   return [first, ...(await Promise.all(workers))];
-}
-
-function displayPath(p: string): string {
-  const cwd = process.cwd();
-  return isInside(p, cwd) ? p.slice(cwd.length + 1).split("\\").join("/") : p;
 }
 
 /** A one-line progress bar on a terminal: rules done / total and the phase. */
