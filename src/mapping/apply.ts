@@ -155,7 +155,7 @@ export interface MapContext {
   readonly code: string;
 }
 
-
+/** The constant condition `true` or `false` (what a guaranteed or impossible leaf becomes). */
 function constant(value: boolean, span: Span): Condition {
   return { kind: "test", value: { kind: "boolean", value, span }, span };
 }
@@ -360,5 +360,3 @@ export function mapValue(v: Value, ctx: MapContext, out: Diagnostic[]): Value {
       return assertNever(v, "value");
   }
 }
-
-
