@@ -132,6 +132,7 @@ export function sourceMatches(s: SourceSpec, facts: RuleFacts): boolean {
     within(facts.os, w.os) &&
     within(facts.dataset, w.dataset) &&
     within(facts.index, w.index, true) &&
+    (!w.index_only || (facts.index.length > 0 && facts.index.every((h) => (w.index_only as readonly string[]).some((a) => globMatch(a, h))))) &&
     within(facts.integration, w.integration)
   );
 }
@@ -316,7 +317,7 @@ function mapLeaf<T extends Leaf>(c: T, ctx: MapContext, out: Diagnostic[], build
 function unmapped(c: Condition, f: FieldRef, fm: FieldMapping | undefined, ctx: MapContext, out: Diagnostic[]): Condition {
   const where = ctx.source ? ` (data source \`${ctx.source.id}\`)` : "";
   const why = fm ? "is explicitly unmapped" : "has no counterpart";
-  switch (ctx.spec.unmapped) {
+  switch (ctx.source?.unmapped ?? ctx.spec.unmapped) {
     case "error":
       out.push(unsupported(`${ctx.code}100`, `field \`${f.path}\` ${why} in this mapping${where}`, f.span, { target: ctx.target }));
       return c;

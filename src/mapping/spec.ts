@@ -11,10 +11,17 @@
  *     <ecs.field>: <FieldMapping>
  *   sources:                             # data sources, first match wins
  *     - id: process_creation_windows
- *       when: { category: [process], os: [windows], index: ["logs-*"], dataset: [...], integration: [...] }
+ *       when: { category: [process], os: [windows], index: ["logs-*"], index_only: [...], dataset: [...], integration: [...] }
+ *         # index: some index pattern of the rule matches one of these globs;
+ *         # index_only: every index pattern of the rule does (a rule that also reads other data does not match)
  *       implied: { <ecs.field>: [values] }  # conditions the source already guarantees
  *       emit: { ... }                     # target-specific data (table, logsource, data model), opaque here
+ *       unmapped: keep                    # optional: this source's policy (e.g. Elastic's own data, where ECS names are the native names)
  *       fields: { <ecs.field>: <FieldMapping> }
+ *
+ * A field key may be a field pattern with `*` (as the query writes it, e.g.
+ * `azure.auditlogs.properties.target_resources.*.display_name`): a condition on
+ * that exact pattern maps to the named target field.
  *
  * FieldMapping is either a target field name, a list of names (one-to-many:
  * the condition holds on any of them), null (explicitly unmapped), or:
@@ -40,6 +47,7 @@ export interface SourceCondition {
   readonly category?: readonly string[];
   readonly os?: readonly string[];
   readonly index?: readonly string[];
+  readonly index_only?: readonly string[];
   readonly dataset?: readonly string[];
   readonly integration?: readonly string[];
 }
@@ -49,6 +57,8 @@ export interface SourceSpec {
   readonly when: SourceCondition;
   readonly implied: ReadonlyMap<string, readonly string[]>;
   readonly emit: Readonly<Record<string, unknown>>;
+  /** The source's own unmapped policy, overriding the file's (null: the file's). */
+  readonly unmapped: UnmappedPolicy | null;
   readonly fields: ReadonlyMap<string, FieldMapping>;
 }
 
@@ -75,7 +85,7 @@ export class MappingLoadError extends Error {
   }
 }
 
-const CONDITION_KEYS = ["category", "os", "index", "dataset", "integration"] as const;
+const CONDITION_KEYS = ["category", "os", "index", "index_only", "dataset", "integration"] as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -91,6 +101,10 @@ function lineOf(text: string, key: string, from = 0): { line: number; column: nu
   const before = text.slice(0, off);
   const line = before.split("\n").length;
   return { line, column: off - before.lastIndexOf("\n") };
+}
+
+function isPolicy(v: unknown): v is UnmappedPolicy {
+  return v === "error" || v === "warn" || v === "keep";
 }
 
 function strList(v: unknown): string[] | null {
@@ -114,7 +128,7 @@ export function parseMapping(file: string, text: string): MappingSpec {
 
   for (const k of Object.keys(data)) if (!["description", "unmapped", "fields", "sources"].includes(k)) fail(k, `unknown key \`${k}\` (expected description, unmapped, fields, sources)`);
   const unmapped = data["unmapped"] ?? "error";
-  if (unmapped !== "error" && unmapped !== "warn" && unmapped !== "keep") fail("unmapped", "`unmapped` must be error, warn or keep");
+  if (!isPolicy(unmapped)) fail("unmapped", "`unmapped` must be error, warn or keep");
 
   const fields = parseFields(data["fields"], "fields", fail);
   const sources: SourceSpec[] = [];
@@ -127,7 +141,7 @@ export function parseMapping(file: string, text: string): MappingSpec {
         fail("sources", `source #${i + 1} must be a mapping`);
         return;
       }
-      for (const k of Object.keys(s)) if (!["id", "when", "implied", "emit", "fields"].includes(k)) fail(k, `unknown key \`${k}\` in a source (expected id, when, implied, emit, fields)`);
+      for (const k of Object.keys(s)) if (!["id", "when", "implied", "emit", "unmapped", "fields"].includes(k)) fail(k, `unknown key \`${k}\` in a source (expected id, when, implied, emit, unmapped, fields)`);
       const id = typeof s["id"] === "string" ? s["id"] : `source-${i + 1}`;
       if (typeof s["id"] !== "string") fail("sources", `source #${i + 1} needs an \`id\``);
       if (seen.has(id)) fail(id, `duplicate source id \`${id}\``);
@@ -155,7 +169,9 @@ export function parseMapping(file: string, text: string): MappingSpec {
       }
       const emit = s["emit"] ?? {};
       if (!isRecord(emit)) fail("emit", `\`emit\` of source ${id} must be a mapping`);
-      sources.push({ id, when, implied, emit: isRecord(emit) ? emit : {}, fields: parseFields(s["fields"], `fields of source ${id}`, fail) });
+      const own = s["unmapped"] ?? null;
+      if (own !== null && !isPolicy(own)) fail("unmapped", `\`unmapped\` of source ${id} must be error, warn or keep`);
+      sources.push({ id, when, implied, emit: isRecord(emit) ? emit : {}, unmapped: isPolicy(own) ? own : null, fields: parseFields(s["fields"], `fields of source ${id}`, fail) });
     });
   }
   if (errors.length > 0) throw new MappingLoadError(errors);

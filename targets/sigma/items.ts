@@ -155,10 +155,26 @@ function callItems(call: Call, span: Span): LeafResult {
       if (!subject) return no("205", `\`${call.name}\` needs two arguments`, span);
       const f = fieldName(subject, call.span);
       if ("error" in f) return f.error;
+      const mod = call.name === "startsWith" ? "startswith" : call.name === "endsWith" ? "endswith" : "contains";
+      if (sub?.kind === "field") {
+        // another field's value: a Sigma field reference (`Field|fieldref|startswith: Other`)
+        const ref = fieldName(sub, sub.span);
+        if ("error" in ref) return ref.error;
+        return {
+          items: [{ field: f.name, modifiers: ["fieldref", mod], values: [escapeParts([{ kind: "text", value: ref.name }])] }],
+          diagnostics: [
+            warning(
+              "SIGMA327",
+              `\`${call.name}${call.caseInsensitive ? "~" : ""}\` with a field as its second argument becomes a Sigma field reference (\`fieldref\`); Sigma leaves it to the backend whether that comparison is case-sensitive (EQL's is case-${call.caseInsensitive ? "insensitive" : "sensitive"}) and what a missing field does`,
+              call.span,
+              { target: TARGET },
+            ),
+          ],
+        };
+      }
       const text = stringArg(sub);
       if (text === null) return no("205", `\`${call.name}\` with a non-constant second argument has no Sigma counterpart`, call.span);
       if (call.name === "stringContains" && text === "") return no("209", "`stringContains(x, \"\")` is false in EQL, but an empty Sigma `contains` matches every value", call.span);
-      const mod = call.name === "startsWith" ? "startswith" : call.name === "endsWith" ? "endswith" : "contains";
       const cased = !call.caseInsensitive && hasCase(text);
       return { items: [{ field: f.name, modifiers: [mod, ...(cased ? ["cased"] : [])], values: [escapeParts(text === "" ? [] : [{ kind: "text", value: text }])] }], diagnostics: [] };
     }
