@@ -9,7 +9,8 @@
  *     params: { eventtype: "'Execute'" }    # optional: parser parameters, KQL literal text
  *     filter: 'ActionType == "DnsQueryResponse"'  # optional: a KQL predicate every event of this source meets
  *     extend: { EcsEventType: '"start"' }   # optional: computed columns, KQL expressions over the source's columns
- *     types: { EcsArgsCount: long }         # optional: KQL types of computed columns (default string)
+ *     types: { EcsArgsCount: long }         # optional: KQL types of computed columns (default string; `string[]`: a
+ *                                           # dynamic array holding a multi-valued ECS field, matched element-wise)
  *     notes: { EcsArgsCount: "..." }         # optional: computed columns that only approximate their ECS field (each use warns)
  *     connectors: [{ connectorId: MicrosoftThreatProtection, dataTypes: [DeviceProcessEvents] }]
  *     entities: { Host: { HostName: DeviceName }, ... }  # Sentinel entity mappings (identifier: column)
@@ -75,7 +76,7 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
   else
     for (const [k, t] of Object.entries(types)) {
       if (!extend || !Object.hasOwn(extend, k)) problems.push(`\`types\` names \`${k}\`, which is not a computed column in \`extend\``);
-      if (!["string", "long", "int", "real", "bool", "datetime", "dynamic"].includes(t)) problems.push(`\`types\`: unknown KQL type \`${t}\``);
+      if (!["string", "long", "int", "real", "bool", "datetime", "dynamic", "string[]"].includes(t)) problems.push(`\`types\`: unknown KQL type \`${t}\``);
     }
   const notes = stringRecord(e["notes"]);
   if (!notes) problems.push("`notes` must map computed column names to explanations");

@@ -104,6 +104,19 @@ export function typeOfValue(v: Value, ctx: PrintContext): KqlType {
 
 const isStringy = (t: KqlType) => t === "string";
 
+/**
+ * Type of a computed column holding a multi-valued ECS keyword field (a dynamic
+ * array of strings, e.g. `event.type`): a match holds when any element matches,
+ * as Elasticsearch matches an array field. Declared in `emit.types`.
+ */
+export const MULTI: KqlType = "string[]";
+
+/** Reports a multi-valued column used where only matching is defined (functions, comparisons, keys). */
+export function checkNotMulti(v: Value, ctx: PrintContext, what: string, out: Diagnostic[]): void {
+  if (v.kind === "field" && typeOfValue(v, ctx) === MULTI)
+    out.push(unsupported("SENTINEL131", `\`${v.path}\` holds a multi-valued field (a list of values); it cannot be used ${what}`, v.span, T));
+}
+
 // ---------------------------------------------------------------------------
 // Check pass
 // ---------------------------------------------------------------------------
@@ -123,6 +136,16 @@ export function checkCondition(c: Condition, ctx: PrintContext, out: Diagnostic[
     case "match": {
       checkValue(c.subject, ctx, out);
       const t = typeOfValue(c.subject, ctx);
+      if (t === MULTI) {
+        for (const v of c.values) {
+          const s = v.kind === "pattern" ? shapeOf(v) : null;
+          if (!s || (s.kind !== "exact" && s.kind !== "anything"))
+            out.push(unsupported("SENTINEL131", `only exact values can be matched against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
+          else if (s.kind === "exact" && (s.text === "" || (!c.caseSensitive && /["\\]/.test(s.text))))
+            out.push(unsupported("SENTINEL131", `the value cannot be matched exactly against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
+        }
+        return;
+      }
       for (const v of c.values) {
         if (v.kind === "pattern" && isStringy(t)) {
           const s = shapeOf(v);
@@ -136,6 +159,8 @@ export function checkCondition(c: Condition, ctx: PrintContext, out: Diagnostic[
     case "compare": {
       checkValue(c.left, ctx, out);
       checkValue(c.right, ctx, out);
+      checkNotMulti(c.left, ctx, "in a comparison", out);
+      checkNotMulti(c.right, ctx, "in a comparison", out);
       for (const side of [c.left, c.right]) {
         if (side.kind === "datemath" && !DATEMATH.test(side.expr.replace(/\s+/g, "")))
           out.push(unsupported("SENTINEL121", `date math \`${side.expr}\` (rounding or month/year units) has no exact KQL counterpart`, side.span, T));
@@ -145,6 +170,7 @@ export function checkCondition(c: Condition, ctx: PrintContext, out: Diagnostic[
     }
     case "regex-match":
       checkValue(c.subject, ctx, out);
+      checkNotMulti(c.subject, ctx, "with a regular expression", out);
       for (const p of c.patterns) {
         const r = luceneToRe2(p.source, c.caseSensitive);
         if (!r.ok) out.push(unsupported("SENTINEL123", `regular expression \`${p.source}\`: ${r.reason}`, p.span, T));
@@ -201,7 +227,10 @@ function checkValue(v: Value, ctx: PrintContext, out: Diagnostic[]): void {
       checkValue(v.operand, ctx, out);
       return;
     case "call":
-      for (const a of v.args) checkValue(a, ctx, out);
+      for (const a of v.args) {
+        checkValue(a, ctx, out);
+        checkNotMulti(a, ctx, `as an argument of ${v.name}()`, out);
+      }
       checkCall(v, ctx, out);
       return;
     default:
@@ -310,6 +339,7 @@ export function printCondition(c: Condition, ctx: PrintContext, negated = false)
     }
     case "exists": {
       const t = typeOfValue(c.subject, ctx);
+      if (t === MULTI) return `array_length(${printValue(c.subject, ctx)}) > 0`;
       return isStringy(t) ? `isnotempty(${printValue(c.subject, ctx)})` : `isnotnull(${printValue(c.subject, ctx)})`;
     }
     case "test":
@@ -343,6 +373,17 @@ function orJoin(parts: readonly string[]): string {
 function printMatch(c: Match, ctx: PrintContext): string {
   const t = typeOfValue(c.subject, ctx);
   const subj = printValue(c.subject, ctx);
+  if (t === MULTI) {
+    // Any element equal: set_has_element is case-sensitive; insensitively, the quoted
+    // value inside the array's JSON text (checked: no quote or backslash in the value).
+    const parts = new Set<string>();
+    for (const v of c.values) {
+      const s = shapeOf(v as Pattern);
+      if (s.kind === "anything") parts.add(`array_length(${subj}) > 0`);
+      else if (s.kind === "exact") parts.add(c.caseSensitive ? `set_has_element(${subj}, ${kqlString(s.text)})` : `tostring(${subj}) contains ${kqlString(`"${s.text}"`)}`);
+    }
+    return orJoin([...parts]);
+  }
   if (isNumericType(t)) {
     const numbers: string[] = [];
     const rest: MatchValue[] = [];

@@ -8,7 +8,7 @@ import { applyFieldMap, constantOf, factsOf, lookupField, mapValue, type Mapping
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
-import { checkCondition, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
+import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
 import { columnsOf, type KqlType } from "./schema.js";
 import { kqlSpan } from "./schedule.js";
@@ -138,6 +138,7 @@ export function prepareTerm(
   for (const [col, note] of Object.entries(emit.notes))
     if (read.has(col)) out.push(warning("SENTINEL203", `approximation: \`${col}\` ${note}`, query.span, T));
   checkCondition(mapped.condition, ctx, out);
+  for (const k of keys) checkNotMulti(k, ctx, "as a sequence, threshold or new_terms key", out);
   return { emit, condition: mapped.condition, ctx, keys };
 }
 

@@ -139,3 +139,39 @@ describe("mixed types", () => {
     expect(valid(c)).toBe("tolong(Name) > 4");
   });
 });
+
+describe("multi-valued columns (string[]: an ECS field holding a list, e.g. event.type)", () => {
+  // Elasticsearch matches an array field when any element matches; `not` holds when none does.
+  const mctx: PrintContext = { columns: { Types: "string[]", Name: "string" } };
+  const pm = (c: Condition) => printCondition(c, mctx);
+  const checkM = (c: Condition) => {
+    const out: Diagnostic[] = [];
+    checkCondition(c, mctx, out);
+    return out.map((d) => d.code);
+  };
+  const validM = (c: Condition): string => {
+    const q = `DeviceProcessEvents | extend Types = dynamic(["user","change"]), Name = FileName | where ${pm(c)}`;
+    expect(analyzeKql(q)).toEqual([]);
+    return pm(c);
+  };
+  it("a case-sensitive value is an element test (set_has_element)", () => {
+    expect(validM(match("Types", [str("change")], true))).toBe('set_has_element(Types, "change")');
+    expect(validM(match("Types", [str("change"), str("info")], true))).toBe('(set_has_element(Types, "change") or set_has_element(Types, "info"))');
+    expect(validM(not(match("Types", [str("info")], true)))).toBe('not(set_has_element(Types, "info"))');
+  });
+  it("a case-insensitive value is found quoted in the array's JSON text (a whole element, not a substring)", () => {
+    expect(validM(match("Types", [str("Change")]))).toBe('tostring(Types) contains "\\"Change\\""');
+    expect(checkM(match("Types", [str("Change")]))).toEqual([]);
+  });
+  it("existence is a non-empty array", () => {
+    expect(validM(exists("Types"))).toBe("array_length(Types) > 0");
+    expect(validM(match("Types", [pat(any)]))).toBe("array_length(Types) > 0");
+  });
+  it("wildcards, regexps, functions and comparisons on a list are unsupported", () => {
+    expect(checkM(match("Types", [pat(text("ch"), any)]))).toEqual(["SENTINEL131"]);
+    expect(checkM(match("Types", [str('a"b')]))).toEqual(["SENTINEL131"]);
+    expect(checkM(match("Types", [str("")], true))).toEqual(["SENTINEL131"]);
+    expect(checkM(regex("Types", ["ch.*"]))).toEqual(["SENTINEL131"]);
+    expect(checkM(test(call("stringContains", [field("Types"), lit("x")])))).toEqual(["SENTINEL131"]);
+  });
+});

@@ -15,7 +15,7 @@ const TABLES = [
   "DeviceEvents", "DeviceLogonEvents", "DeviceInfo", "SecurityEvent", "WindowsEvent", "Syslog", "SigninLogs", "AuditLogs",
   "AWSCloudTrail", "AzureActivity", "OfficeActivity", "CloudAppEvents", "GCPAuditLogs", "OktaSSO", "OktaV2_CL",
   "AKSAudit", "IdentityLogonEvents", "IdentityDirectoryEvents", "MicrosoftGraphActivityLogs",
-  "AADNonInteractiveUserSignInLogs", "AADServicePrincipalSignInLogs", "GoogleWorkspaceReports_CL",
+  "AADNonInteractiveUserSignInLogs", "AADServicePrincipalSignInLogs", "GoogleWorkspaceReports_CL", "GitHubAuditLogsV3_CL",
 ];
 const FUNCTIONS = ["imProcessCreate", "imProcessTerminate", "imFileEvent", "imRegistry", "imNetworkSession", "imDns", "imAuthentication", "imAuditEvent", "imWebSession", "imUserManagement", "GitHubAuditData"];
 
