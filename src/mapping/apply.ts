@@ -252,8 +252,17 @@ function mapCondition(c: Condition, ctx: MapContext, out: Diagnostic[]): Conditi
     case "exists":
       return mapLeaf(c, ctx, out, (field, fm) => {
         if (fm.transform === "extension") {
-          out.push(unsupported(`${ctx.code}106`, `whether \`${(c.subject as FieldRef).path}\` exists cannot be told from \`${field.path}\` (a "." may belong to a folder name)`, c.span, { target: ctx.target }));
-          return c;
+          // the last path component (after "/" or "\\", whichever the OS uses) has a "." followed by
+          // at least one character that is neither "." nor a separator
+          out.push(
+            warning(
+              `${ctx.code}107`,
+              `approximation: \`${(c.subject as FieldRef).path}\` exists when the last component of \`${field.path}\` has an extension after a "."; a name that starts or ends with "." may be judged differently`,
+              c.span,
+              { target: ctx.target },
+            ),
+          );
+          return { kind: "regex-match", subject: field, patterns: [{ kind: "regex", dialect: "lucene", source: "(.*[\\\\/])?[^\\\\/]*\\.[^\\\\/.]+", span: c.span }], caseSensitive: true, span: c.span };
         }
         return { ...c, subject: field };
       });

@@ -78,22 +78,48 @@ function factsFor(query: EventQuery, rule: RuleIR, doc: RuleDocument): RuleFacts
 }
 const LEGACY_OS_TAGS: Readonly<Record<string, string>> = { windows: "windows", linux: "linux", macos: "macos" };
 
+/** One operating system or data set out of several, when a rule is split per log source. */
+export interface Narrow {
+  readonly key: "os" | "dataset";
+  readonly value: string;
+}
+
+function narrowed(facts: RuleFacts, narrow: Narrow | undefined): RuleFacts {
+  return narrow ? { ...facts, [narrow.key]: new Set([narrow.value]) } : facts;
+}
+
+/**
+ * How a plain rule over several operating systems or data sets that no single
+ * log source covers splits into one Sigma rule per OS (or per data set): each
+ * value must select a source on its own. Null when no split is needed or
+ * possible. The split is exact: the query requires the OS (data set) to be one
+ * of the values, and each rule's log source fixes one of them.
+ */
+export function splitOf(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): { key: Narrow["key"]; values: string[] } | null {
+  const facts = factsFor(query, rule, doc);
+  if (selectSource(mapping, facts)) return null;
+  for (const key of ["os", "dataset"] as const) {
+    const values = [...facts[key]].sort();
+    if (values.length >= 2 && values.every((value) => selectSource(mapping, narrowed(facts, { key, value })))) return { key, values };
+  }
+  return null;
+}
+
 /**
  * The data source of an event query and its condition after the target's
  * rewrites and the field mapping (exported for the round-trip tests).
  */
-export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, os?: string): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } | null {
-  const facts = factsFor(query, rule, doc);
-  const source = selectSource(mapping, os === undefined ? facts : { ...facts, os: new Set([os]) });
+export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, narrow?: Narrow): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } | null {
+  const source = selectSource(mapping, narrowed(factsFor(query, rule, doc), narrow));
   if (!source) return null;
   const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
   const mapped = applyFieldMap(rewriteStringFunctions(query.condition), ctx);
   return { source, condition: mapped.condition, diagnostics: mapped.diagnostics };
 }
 
-function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], os?: string, joinKeys?: readonly Value[]): BuiltQuery | null {
+function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], narrow?: Narrow, joinKeys?: readonly Value[]): BuiltQuery | null {
   const { rule, document: doc, mapping } = input;
-  const mapped = mapEventQuery(query, rule, doc, mapping, os);
+  const mapped = mapEventQuery(query, rule, doc, mapping, narrow);
   if (!mapped) {
     out.push(unsupported("SIGMA001", `no Sigma log source in the mapping matches this query (${describeFacts(query, rule, doc)}); add a source for it to the mapping file`, query.span, { target: TARGET }));
     return null;
@@ -211,25 +237,26 @@ function baseRule(parts: Parts, doc: RuleDocument, built: BuiltQuery, name: stri
 const OS_TITLES: Readonly<Record<string, string>> = { windows: "Windows", linux: "Linux", macos: "macOS" };
 
 /**
- * A plain rule over several operating systems that no single log source
- * covers becomes one Sigma rule per operating system (Sigma log sources name
- * one product, and the field values differ, e.g. path separators). The first
- * keeps the rule's id; the others get ids derived from it. Null when the
- * rule does not need it (or cannot be split).
+ * A plain rule over several operating systems (or data sets) that no single
+ * log source covers becomes one Sigma rule per operating system (data set):
+ * Sigma log sources name one product or service, and field names and values
+ * differ between them (path separators, vendor field names). The first keeps
+ * the rule's id; the others get ids derived from it. Null when the rule does
+ * not need it (or cannot be split).
  */
-function perOperatingSystem(q: EventQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+function perLogSource(q: EventQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
   const { rule, document: doc, mapping } = input;
-  const facts = factsFor(q, rule, doc);
-  if (facts.os.size < 2 || selectSource(mapping, facts)) return null;
-  const oses = [...facts.os].sort();
-  if (!oses.every((o) => selectSource(mapping, { ...facts, os: new Set([o]) }))) return null;
-  out.push(info("SIGMA325", `no single Sigma log source covers ${oses.join(", ")}; the rule becomes one Sigma rule per operating system`, q.span, { target: TARGET }));
+  const split = splitOf(q, rule, doc, mapping);
+  if (!split) return null;
+  const what = split.key === "os" ? "operating system" : "data set";
+  out.push(info("SIGMA325", `no single Sigma log source covers the ${what}s ${split.values.join(", ")}; the rule becomes one Sigma rule per ${what}`, q.span, { target: TARGET }));
   const docs: Record<string, unknown>[] = [];
-  for (const [i, o] of oses.entries()) {
-    const built = buildQuery(q, input, out, o);
+  for (const [i, value] of split.values.entries()) {
+    const built = buildQuery(q, input, out, { key: split.key, value });
     if (!built) return [];
-    const head: Record<string, unknown> = { ...parts.head, title: `${String(parts.head["title"])} (${OS_TITLES[o] ?? o})` };
-    if (i > 0) head["id"] = derivedUuid(`ruleport:sigma:${doc.ruleId}:os:${o}`);
+    const label = split.key === "os" ? (OS_TITLES[value] ?? value) : value;
+    const head: Record<string, unknown> = { ...parts.head, title: `${String(parts.head["title"])} (${label})` };
+    if (i > 0) head["id"] = derivedUuid(split.key === "os" ? `ruleport:sigma:${doc.ruleId}:os:${value}` : `ruleport:sigma:${doc.ruleId}:dataset:${value}`);
     docs.push(plainRule({ head, tail: parts.tail }, built));
   }
   return docs;
@@ -427,7 +454,7 @@ export const sigma = {
     const q = rule.query;
     switch (q.kind) {
       case "event": {
-        const split = rule.detection.kind === "plain" ? perOperatingSystem(q, input, parts, out) : null;
+        const split = rule.detection.kind === "plain" ? perLogSource(q, input, parts, out) : null;
         if (split) {
           documents = split;
           break;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyFieldMap, factsOf, MappingLoadError, mergeMapping, parseMapping, selectSource } from "../../src/mapping/index.js";
 import { parseEql } from "../../src/frontend/eql/index.js";
 import { parseKql } from "../../src/frontend/kql/index.js";
+import { translateLuceneRegex } from "../../src/eval/lucene-regex.js";
 import { standaloneSource } from "../../src/frontend/source.js";
 import type { Condition, EventQuery, RuleIR } from "../../src/ir/nodes.js";
 
@@ -57,7 +58,7 @@ describe("mapping files", () => {
     expect(err!.errors.map((e) => [e.line, e.message])).toEqual([
       [2, "unknown key `feilds` (expected description, unmapped, fields, sources)"],
       [1, "`unmapped` must be error, warn or keep"],
-      [6, "unknown condition `colour` in source x (expected category, os, index, dataset, integration)"],
+      [6, "unknown condition `colour` in source x (expected category, os, index, index_only, dataset, integration)"],
     ]);
   });
   it("merges an override: fields by key, sources by id, new sources first", () => {
@@ -93,6 +94,59 @@ describe("source selection", () => {
   });
 });
 
+describe("source conditions and policies", () => {
+  const spec = parseMapping(
+    "m.yaml",
+    `
+unmapped: error
+sources:
+  - id: o365_by_index
+    when: { index: ["logs-o365.audit-*"], index_only: ["logs-o365.audit-*", "filebeat-*"] }
+  - id: native
+    when: { index_only: ["endgame-*"] }
+    unmapped: keep
+    fields:
+      azure.x.*.name: X.name
+`,
+  );
+  const kql = (q: string, index: string[]) => {
+    const k = parseKql(standaloneSource(q));
+    const e: EventQuery = { kind: "event", category: { kind: "any" }, condition: k.value!, span: k.value!.span };
+    return { q: e, facts: factsOf(e, rule(e, index), null) };
+  };
+  it("index_only: every index pattern of the rule must be one of the source's", () => {
+    expect(selectSource(spec, kql("a:1", ["filebeat-*", "logs-o365.audit-*"]).facts)?.id).toBe("o365_by_index");
+    // a rule that also reads Azure data is not an O365-only rule
+    expect(selectSource(spec, kql("a:1", ["logs-o365.audit-*", "logs-azure.signinlogs-*"]).facts)).toBeNull();
+    // `index` still needs the specific pattern: filebeat-* alone says nothing
+    expect(selectSource(spec, kql("a:1", ["filebeat-*"]).facts)).toBeNull();
+    expect(selectSource(spec, kql("a:1", ["endgame-*"]).facts)?.id).toBe("native");
+    expect(selectSource(spec, kql("a:1", ["endgame-*", "winlogbeat-*"]).facts)).toBeNull();
+  });
+  it("a source's own unmapped policy wins over the file's", () => {
+    const { q } = kql("event.kind:alert", ["endgame-*"]);
+    const r = applyFieldMap(q.condition, { spec, source: spec.sources[1]!, target: "t", code: "T" });
+    expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([["info", "T100"]]);
+    const strict = applyFieldMap(q.condition, { spec, source: spec.sources[0]!, target: "t", code: "T" });
+    expect(strict.diagnostics.map((d) => [d.severity, d.code, d.unsupported])).toEqual([["error", "T100", true]]);
+  });
+  it("a field-pattern key maps a condition on that pattern to a plain field", () => {
+    const { q } = kql("azure.x.*.name : a", ["endgame-*"]);
+    const r = applyFieldMap(q.condition, { spec, source: spec.sources[1]!, target: "t", code: "T" });
+    expect(r.diagnostics).toEqual([]);
+    expect(strip(r.condition)).toMatchObject({ kind: "match", subject: { path: "X.name", wildcard: false } });
+  });
+  it("a bad source policy is reported with its line", () => {
+    let err: MappingLoadError | undefined;
+    try {
+      parseMapping("m.yaml", "sources:\n  - id: a\n    unmapped: maybe\n");
+    } catch (e) {
+      err = e as MappingLoadError;
+    }
+    expect(err!.errors.map((e) => [e.line, e.message])).toEqual([[3, "`unmapped` of source a must be error, warn or keep"]]);
+  });
+});
+
 describe("applyFieldMap", () => {
   const spec = parseMapping("m.yaml", SPEC);
   const source = spec.sources[0]!;
@@ -125,11 +179,19 @@ describe("applyFieldMap", () => {
     const r = map('process where process.name : "cmd*.exe"');
     expect(r.diagnostics.map((d) => d.code)).toEqual(["T102"]);
   });
-  it("extension: the value becomes a suffix after a dot; existence is unsupported", () => {
+  it("extension: the value becomes a suffix after a dot; existence is a regular expression on the last path component, with a warning", () => {
     const r = map('process where file.extension : ("exe", "tar.gz")');
     expect(strip(r.condition)).toMatchObject({ subject: { path: "TargetFilename" }, values: [{ parts: [{ kind: "any" }, { kind: "text", value: ".exe" }] }, { parts: [{ kind: "any" }, { kind: "text", value: ".tar.gz" }] }] });
     expect(r.diagnostics.map((d) => d.code)).toEqual(["T102"]);
-    expect(map("process where file.extension != null").diagnostics.map((d) => [d.code, d.unsupported])).toEqual([["T106", true]]);
+    const ex = map("process where file.extension != null");
+    expect(ex.diagnostics.map((d) => [d.code, d.severity])).toEqual([["T107", "warning"]]);
+    const c = ex.condition as Condition;
+    if (c.kind !== "regex-match") throw new Error(`expected a regex-match, got ${c.kind}`);
+    const t = translateLuceneRegex(c.patterns[0]!.source, false);
+    if (!t.ok) throw new Error(t.reason);
+    // ECS: the extension is what follows the last "." of the file name (the last path component)
+    const has = (path: string) => t.test(path);
+    expect([has("C:\\Users\\a\\file.txt"), has("/tmp/x.tar.gz"), has("C:\\a.b\\file"), has("/home/a.b/file"), has("/tmp/file."), has("C:\\x\\noext")]).toEqual([true, true, false, false, false, false]);
   });
   it("adjacent any-runs collapse", () => {
     const r = map('process where process.args : "*x*"');

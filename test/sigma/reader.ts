@@ -9,7 +9,8 @@
  * startswith / endswith add the implied `*`; list values are OR, `all` makes
  * them AND; `re` is a regular expression (case-sensitive unless `i`), `cidr`
  * an address block, `exists` field presence, gt/gte/lt/lte numeric bounds,
- * `null` an absent value. Maps are AND, lists of maps OR, plain lists are
+ * `null` an absent value, `fieldref` (with startswith / endswith / contains) a
+ * comparison with another field's value. Maps are AND, lists of maps OR, plain lists are
  * keywords.
  */
 import type { Condition, MatchValue, Pattern, PatternPart, RegexLit, Span } from "../../src/ir/nodes.js";
@@ -102,6 +103,13 @@ function itemCondition(key: string, raw: unknown): Condition {
     const patterns: RegexLit[] = values.map((v) => ({ kind: "regex", dialect: "lucene", source: pcreToLucene(String(v)), span: S }));
     const one = (ps: RegexLit[]): Condition => ({ kind: "regex-match", subject: f, patterns: ps, caseSensitive: !mods.includes("i"), span: S });
     return mods.includes("all") ? mkAnd(patterns.map((p) => one([p]))) : one(patterns);
+  }
+  if (mods.includes("fieldref")) {
+    // a field reference: compare with another field's value (read case-insensitively, Sigma's default)
+    const name = mods.includes("startswith") ? "startsWith" : mods.includes("endswith") ? "endsWith" : mods.includes("contains") ? "stringContains" : null;
+    if (name === null) throw new Error(`plain fieldref (equality) is not emitted by ruleport: ${key}`);
+    const ops = values.map((v): Condition => ({ kind: "test", value: { kind: "call", name, args: [f, field(String(v))], caseInsensitive: true, span: S }, span: S }));
+    return mods.includes("all") ? mkAnd(ops) : mkOr(ops);
   }
   if (mods.includes("cidr")) {
     return { kind: "test", value: { kind: "call", name: "cidrMatch", args: [f, ...values.map((v) => ({ kind: "string" as const, value: String(v), span: S }))], caseInsensitive: false, span: S }, span: S };

@@ -12,7 +12,7 @@ import { evaluate } from "../../src/eval/evaluate.js";
 import { setField } from "../../src/eval/fields.js";
 import { parseLuceneRegex, sampleRegex } from "../../src/eval/lucene-regex.js";
 import type { MappingSpec } from "../../src/mapping/index.js";
-import { mapEventQuery } from "../../targets/sigma/index.js";
+import { mapEventQuery, splitOf } from "../../targets/sigma/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { loadSigma } from "../../targets/sigma/yaml.js";
 import { readDetection } from "./reader.js";
@@ -163,14 +163,14 @@ export function roundTripAll(rule: RuleIR, doc: RuleDocument, mapping: MappingSp
   const all = loadSigma(text);
   const docs = all.filter((d): d is { detection: Record<string, unknown>; logsource: Record<string, string> } => typeof d === "object" && d !== null && "detection" in d);
   let queries = eventQueries(rule);
-  // a rule split per operating system: one document per OS, each from the same query
-  const split = queries.length === 1 && docs.length > 1 && docs.length === all.length;
+  // a rule split per operating system or data set: one document per value, each from the same query
+  const split = queries.length === 1 && docs.length > 1 && docs.length === all.length ? splitOf(queries[0] as EventQuery, rule, doc, mapping) : null;
   if (split) queries = docs.map(() => queries[0] as EventQuery);
-  if (queries.length === 0 || docs.length !== queries.length) return null;
+  if (queries.length === 0 || docs.length !== queries.length || (split && split.values.length !== docs.length)) return null;
   const out: RoundTrip[] = [];
   for (let i = 0; i < queries.length; i++) {
-    const os = split ? docs[i]?.logsource["product"] : undefined;
-    const original = mapEventQuery(queries[i] as EventQuery, rule, doc, mapping, os)?.condition;
+    const narrow = split ? { key: split.key, value: split.values[i] as string } : undefined;
+    const original = mapEventQuery(queries[i] as EventQuery, rule, doc, mapping, narrow)?.condition;
     if (!original) return null;
     // a sequence term that keeps every event is written as its join keys being present (SIGMA326): nothing to compare
     if (original.kind === "test" && original.value.kind === "boolean" && original.value.value) continue;

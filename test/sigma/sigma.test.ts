@@ -160,6 +160,18 @@ describe("values and modifiers", () => {
     expect(d.logsource).toEqual({ category: "network_connection", product: "linux" });
     expect(d.detection["selection"]).toEqual({ "DestinationIp|cidr": ["10.0.0.0/8", "192.168.0.0/16"] });
   });
+  it("a string function over two fields becomes a field reference, with a warning on case and missing fields", () => {
+    const call = (name: "startsWith" | "endsWith" | "stringContains", ci: boolean): Condition => ({ kind: "test", value: { kind: "call", name, args: [field("process.command_line"), field("process.executable")], caseInsensitive: ci, span: S }, span: S });
+    // modifiers in pySigma's order: fieldref first turns the value into a field name, then startswith/endswith/contains
+    expect(detectionOf(call("startsWith", true))["selection"]).toEqual({ "CommandLine|fieldref|startswith": "Image" });
+    expect(detectionOf(call("endsWith", false))["selection"]).toEqual({ "CommandLine|fieldref|endswith": "Image" });
+    expect(detectionOf(call("stringContains", true))["selection"]).toEqual({ "CommandLine|fieldref|contains": "Image" });
+    const diags = convert(win(call("startsWith", false))).diagnostics.filter((d) => d.code === "SIGMA327");
+    expect(diags.map((d) => [d.severity, /case-sensitive/.test(d.message)])).toEqual([["warning", true]]);
+    // a field whose mapping transforms values (basename) cannot be referenced
+    const nameRef: Condition = { kind: "test", value: { kind: "call", name: "startsWith", args: [field("process.command_line"), field("process.name")], caseInsensitive: true, span: S }, span: S };
+    expect(codes(win(nameRef))).toContain("SIGMA105");
+  });
   it("turns length comparisons into length-bounded regular expressions", () => {
     const len = (op: "<" | "<=" | ">" | ">=", n: number): Condition => ({ kind: "compare", op, left: { kind: "call", name: "length", args: [field("process.command_line")], caseInsensitive: false, span: S }, right: num(n), span: S });
     expect(detectionOf(len(">", 200))["selection"]).toEqual({ "CommandLine|re|s": "^.{201,}$" });
