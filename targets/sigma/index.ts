@@ -218,14 +218,14 @@ function plainRule(parts: Parts, built: BuiltQuery): Record<string, unknown> {
 }
 
 /** A base rule referenced by a correlation: its own id and `name`, the shared metadata. */
-function baseRule(parts: Parts, doc: RuleDocument, built: BuiltQuery, name: string, title: string, index: number): Record<string, unknown> {
+function baseRule(parts: Parts, doc: RuleDocument, built: BuiltQuery, name: string, title: string, index: number, variant = ""): Record<string, unknown> {
   const { title: _t, id: _i, tags: _g, ...meta } = parts.head;
   void _t;
   void _i;
   void _g;
   return {
     title,
-    id: derivedUuid(`ruleport:sigma:${doc.ruleId}:${index}`),
+    id: derivedUuid(`ruleport:sigma:${doc.ruleId}${variant}:${index}`),
     name,
     ...meta,
     logsource: { ...built.logsource },
@@ -262,11 +262,46 @@ function perLogSource(q: EventQuery, input: ConvertInput, parts: Parts, out: Dia
   return docs;
 }
 
+/**
+ * A sequence whose terms all cover the same several operating systems, which
+ * no single log source covers, becomes one correlation (with its base rules)
+ * per operating system. Sigma correlations join rules of any log sources, but
+ * here every term would need one log source per OS; a per-OS correlation keeps
+ * each one's field names and path separators right. It misses a sequence
+ * whose events come from hosts of different operating systems: a warning says
+ * so. Null when not needed or not possible.
+ */
+function perOperatingSystemSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+  const { rule, document: doc, mapping } = input;
+  const facts = q.terms.map((t) => factsFor(t.query, rule, doc));
+  if (facts.every((f) => selectSource(mapping, f))) return null;
+  const oses = [...(facts[0]?.os ?? [])].sort();
+  if (oses.length < 2 || !facts.every((f) => f.os.size === oses.length && oses.every((o) => f.os.has(o)))) return null;
+  if (!oses.every((value) => facts.every((f) => selectSource(mapping, narrowed(f, { key: "os", value }))))) return null;
+  out.push(
+    warning(
+      "SIGMA328",
+      `no single Sigma log source covers ${oses.join(", ")}; the sequence becomes one correlation per operating system, which misses a sequence whose events come from hosts of different operating systems`,
+      q.span,
+      { target: TARGET },
+    ),
+  );
+  const docs: Record<string, unknown>[] = [];
+  for (const [i, value] of oses.entries()) {
+    const head: Record<string, unknown> = { ...parts.head, title: `${String(parts.head["title"])} (${OS_TITLES[value] ?? value})` };
+    if (i > 0) head["id"] = derivedUuid(`ruleport:sigma:${doc.ruleId}:os:${value}`);
+    const one = convertSequence(q, input, { head, tail: parts.tail }, out, { key: "os", value });
+    if (!one) return [];
+    docs.push(...one);
+  }
+  return docs;
+}
+
 function correlationRule(parts: Parts, correlation: Record<string, unknown>): Record<string, unknown> {
   return { ...parts.head, correlation, ...parts.tail };
 }
 
-function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, out: Diagnostic[], narrow?: Narrow): Record<string, unknown>[] | null {
   const { document: doc, rule } = input;
   let ok = true;
   if (q.until) {
@@ -309,7 +344,7 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
   }
   const built: BuiltQuery[] = [];
   q.terms.forEach((t) => {
-    const b = buildQuery(t.query, input, out, undefined, [...q.by, ...t.by]);
+    const b = buildQuery(t.query, input, out, narrow, [...q.by, ...t.by]);
     if (b) built.push(b);
     else ok = false;
   });
@@ -332,7 +367,8 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
     return null;
   }
 
-  const base = slug(doc.name);
+  const variant = narrow ? `:${narrow.key}:${narrow.value}` : "";
+  const base = narrow ? `${slug(doc.name)}_${slug(narrow.value)}` : slug(doc.name);
   const names = q.terms.map((_, i) => (multi ? `${base}_step${i + 1}` : base));
   // In a multi-term sequence, a term with runs > 1 is referenced through an event_count correlation over its rule.
   const refs = q.terms.map((t, i) => (multi && t.runs > 1 ? `${names[i] as string}_count` : (names[i] as string)));
@@ -354,7 +390,7 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
     aliases[alias] = a;
   }
   const title = String(parts.head["title"]);
-  const docs = built.map((b, i) => baseRule(parts, doc, b, names[i] as string, multi ? `${title} (step ${i + 1} of ${built.length})` : `${title} (event)`, i));
+  const docs = built.map((b, i) => baseRule(parts, doc, b, names[i] as string, multi ? `${title} (step ${i + 1} of ${built.length})` : `${title} (event)`, i, variant));
   const counts: Record<string, unknown>[] = [];
   q.terms.forEach((t, i) => {
     if (refs[i] === names[i]) return;
@@ -365,7 +401,7 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
     const keys = [...new Set(keyNames[i] as string[])];
     counts.push({
       title: `${title} (step ${i + 1} of ${built.length}: ${t.runs} events)`,
-      id: derivedUuid(`ruleport:sigma:${doc.ruleId}:count:${i}`),
+      id: derivedUuid(`ruleport:sigma:${doc.ruleId}${variant}:count:${i}`),
       name: refs[i],
       ...meta,
       correlation: { type: "event_count", rules: [names[i]], "group-by": keys, timespan, condition: { gte: t.runs } },
@@ -469,7 +505,7 @@ export const sigma = {
           out.push(unsupported("SIGMA303", "a threshold over an EQL sequence has no Sigma counterpart", rule.detection.span, { target: TARGET }));
           break;
         }
-        documents = convertSequence(q, input, parts, out);
+        documents = perOperatingSystemSequence(q, input, parts, out) ?? convertSequence(q, input, parts, out);
         break;
       case "sample":
         out.push(unsupported("SIGMA303", "`sample` (unordered co-occurrence per key) has no Sigma counterpart with the same semantics", q.span, { target: TARGET }));

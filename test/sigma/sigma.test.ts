@@ -351,6 +351,68 @@ describe("rules over several operating systems", () => {
   });
 });
 
+describe("rules over several data sets", () => {
+  it("become one Sigma rule per data set, each with its service's field names", () => {
+    const rule = ruleOf(eventQuery(null, and(match("data_stream.dataset", ["azure.signinlogs", "o365.audit"], true), match("source.ip", ["203.0.113.9"]))), { index: ["logs-azure.signinlogs-*", "logs-o365.audit-*"] });
+    const doc = docOf({ tags: [], index: rule.index });
+    expect(convert(rule, doc).diagnostics.map((d) => d.code)).toContain("SIGMA325");
+    const docs = yamlOf(rule, doc);
+    expect(docs.map((d) => [d["title"], d["logsource"], (d["detection"] as Record<string, unknown>)["selection"]])).toEqual([
+      ["Test Rule (azure.signinlogs)", { product: "azure", service: "signinlogs" }, { IPAddress: "203.0.113.9" }],
+      ["Test Rule (o365.audit)", { product: "m365", service: "audit" }, { ClientIP: "203.0.113.9" }],
+    ]);
+    expect(docs[0]?.["id"]).toBe("0022d47d-39c7-4f69-a232-4fe9dc7a3acd");
+    expect(docs[1]?.["id"]).not.toBe(docs[0]?.["id"]);
+  });
+  it("stay unsupported when one of the data sets has no log source", () => {
+    const rule = ruleOf(eventQuery(null, and(match("data_stream.dataset", ["azure.signinlogs", "nosuch.dataset"], true), match("source.ip", ["203.0.113.9"]))), { index: ["logs-*"] });
+    expect(codes(rule, docOf({ tags: [], index: rule.index }))).toContain("SIGMA001");
+  });
+});
+
+describe("sequences over several operating systems", () => {
+  const term = (q: Condition) => ({ kind: "term" as const, query: eventQuery("process", and(match("host.os.type", ["windows", "macos"]), q)), by: [], runs: 1, missing: false, span: S });
+  const rule = ruleOf({ kind: "sequence", by: [field("process.entity_id")], maxspan: { value: 1, unit: "m", ms: 60000, span: S }, terms: [term(match("process.name", ["python"])), term(match("process.name", ["curl"]))], until: null, span: S });
+  it("become one correlation per operating system, with a warning about mixed-OS sequences", () => {
+    const r = convert(rule, docOf({ tags: [] }));
+    expect(r.diagnostics.filter((d) => d.code === "SIGMA328").map((d) => d.severity)).toEqual(["warning"]);
+    const docs = yamlOf(rule, docOf({ tags: [] }));
+    const correlations = docs.filter((d) => "correlation" in d);
+    expect(correlations.map((d) => [d["title"], (d["correlation"] as Record<string, unknown>)["rules"]])).toEqual([
+      ["Test Rule (macOS)", ["test_rule_macos_step1", "test_rule_macos_step2"]],
+      ["Test Rule (Windows)", ["test_rule_windows_step1", "test_rule_windows_step2"]],
+    ]);
+    const bases = docs.filter((d) => "detection" in d);
+    expect(bases.map((d) => [d["name"], (d["logsource"] as Record<string, unknown>)["product"], (d["detection"] as Record<string, unknown>)["selection"]])).toEqual([
+      ["test_rule_macos_step1", "macos", { "Image|endswith": "/python" }],
+      ["test_rule_macos_step2", "macos", { "Image|endswith": "/curl" }],
+      ["test_rule_windows_step1", "windows", { "Image|endswith": "\\python" }],
+      ["test_rule_windows_step2", "windows", { "Image|endswith": "\\curl" }],
+    ]);
+    // every document has its own id; the first correlation keeps the rule's
+    const ids = docs.map((d) => d["id"]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toBe("0022d47d-39c7-4f69-a232-4fe9dc7a3acd");
+  });
+});
+
+describe("log sources of Elastic's own data", () => {
+  it("name the Elastic product, keep ECS field names with an info, and warn that the log source is outside the taxonomy", () => {
+    const rule = ruleOf(eventQuery(null, and(match("event.kind", ["alert"], true), match("event.module", ["endgame"], true))), { language: "kuery", index: ["endgame-*"] });
+    const doc = docOf({ tags: [], index: rule.index });
+    const r = convert(rule, doc);
+    const [d] = yamlOf(rule, doc);
+    expect(d?.["logsource"]).toEqual({ product: "elastic_endgame" });
+    expect((d?.["detection"] as Record<string, unknown>)["selection"]).toEqual({ "event.kind|cased": "alert", "event.module|cased": "endgame" });
+    expect(r.diagnostics.filter((x) => x.code === "SIGMA100").map((x) => x.severity)).toEqual(["info", "info"]);
+    expect(r.diagnostics.filter((x) => x.code === "SIGMA002").map((x) => x.severity)).toEqual(["warning"]);
+  });
+  it("are not chosen when the rule also reads other indices", () => {
+    const rule = ruleOf(eventQuery(null, match("event.kind", ["alert"], true)), { language: "kuery", index: ["endgame-*", "logs-custom-*"] });
+    expect(codes(rule, docOf({ tags: [], index: rule.index }))).toContain("SIGMA001");
+  });
+});
+
 describe("metadata", () => {
   const rule = win(match("process.name", ["a.exe"]));
   it("maps maturity to status and severity to level", () => {
