@@ -4,9 +4,10 @@
 // SQLite (sql.js) over osquery's tables with osquery's functions (failures must be 0); and
 // semantic agreement on a sample: the evaluator's generated events become table rows, the
 // query runs, and the rows returned must be exactly the events the evaluator matches.
-// Usage: npm run build && node scripts/conformance-osquery.mjs [corpus-dir] [--sample N] [--seed S] [--verbose]
-// Exit 1 when an output fails to prepare, a sampled rule disagrees, or a rule throws.
-import { existsSync, readFileSync } from "node:fs";
+// Usage: npm run build && node scripts/conformance-osquery.mjs [corpus-dir] [--sample N] [--seed S] [--verbose] [--write-floor]
+// Exit 1 when an output fails to prepare, a sampled rule disagrees, a rule throws, or (on the
+// default corpus) a profile's ok count falls below targets/osquery/conformance-floor.json.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { corpusDir, root, ruleFiles } from "./lib/corpus.mjs";
 
@@ -28,6 +29,8 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const verbose = args.includes("--verbose");
+const writeFloor = args.includes("--write-floor");
+const okCounts = {};
 const sampleMax = Number(opt("--sample", "400"));
 const seed = Number(opt("--seed", "1"));
 const corpus = corpusDir(args, "conformance-osquery", ["--sample", "--seed"]);
@@ -87,6 +90,7 @@ for (const profile of osquery.profiles.map((p) => p.name)) {
     console.log(`${pl.padEnd(12)} ${String(t).padStart(6)} ${String(v.ok).padStart(6)} ${String(v.unsupported).padStart(8)} ${String(v.error).padStart(6)}   ${((100 * v.ok) / t).toFixed(1)}%`);
   }
   const all = tot.ok + tot.unsupported + tot.error;
+  okCounts[profile] = tot.ok;
   console.log(`${"TOTAL".padEnd(12)} ${String(all).padStart(6)} ${String(tot.ok).padStart(6)} ${String(tot.unsupported).padStart(8)} ${String(tot.error).padStart(6)}   ${((100 * tot.ok) / all).toFixed(1)}%`);
   console.log(`top reasons (rules not ok, by error code): ${[...reasons].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => `${c} ${n}`).join(", ")}`);
   console.log(`warnings on ok rules (by code): ${[...warnings].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(", ") || "none"}`);
@@ -134,6 +138,21 @@ for (const profile of osquery.profiles.map((p) => p.name)) {
   for (const d of disagreements) console.error(`  DISAGREE ${d}`);
   if (verbose) for (const d of approxDisagreements) console.log(`  approximate: ${d}`);
   if (disagreements.length) failed = true;
+}
+// The floor: ok counts per profile on the default corpus may only go up.
+const floorFile = join(root, "targets", "osquery", "conformance-floor.json");
+const defaultCorpus = !args.some((a, i) => !a.startsWith("--") && !["--sample", "--seed"].includes(args[i - 1] ?? ""));
+if (defaultCorpus) {
+  if (writeFloor) writeFileSync(floorFile, JSON.stringify({ corpus: "elastic-detection-rules", ok: okCounts }, null, 2) + "\n");
+  if (existsSync(floorFile)) {
+    const floor = JSON.parse(readFileSync(floorFile, "utf8"));
+    for (const [profile, min] of Object.entries(floor.ok ?? {})) {
+      if ((okCounts[profile] ?? 0) < min) {
+        console.error(`\nprofile ${profile}: ${okCounts[profile] ?? 0} rules ok, below the floor ${min} (${relative(root, floorFile)})`);
+        failed = true;
+      }
+    }
+  }
 }
 console.log(`\nconformance-osquery: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 process.exit(failed ? 1 : 0);

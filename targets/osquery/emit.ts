@@ -31,13 +31,27 @@ export interface OsqueryEmit {
   readonly requires: readonly string[];
   /** What the osquery agent needs for this table (flags, configuration), for the output's header. */
   readonly setup: string | null;
+  /** Vocabulary translations: ECS field -> the base column that tells it and which column values mean which ECS value. */
+  readonly values: ReadonlyMap<string, ValueTable>;
+  /** JSON columns: ECS field prefix -> `alias.column:$.json.path.` prefix (windows_events `data`). */
+  readonly json: readonly (readonly [ecsPrefix: string, target: string])[];
+}
+
+/**
+ * `emit.values.<ecs field>`: `{ column, map: { <ECS value>: [column values] } }`.
+ * The map is the whole vocabulary: a row whose column value is X carries exactly
+ * the ECS values whose list holds X (none when no list does).
+ */
+export interface ValueTable {
+  readonly column: string;
+  readonly map: ReadonlyMap<string, readonly string[]>;
 }
 
 /** `emit.unsupported`: the source exists to say why osquery cannot see this data. */
 export type ParsedEmit = { readonly kind: "table"; readonly emit: OsqueryEmit } | { readonly kind: "unsupported"; readonly message: string };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const EMIT_KEYS = ["table", "alias", "platform", "where", "joins", "requires", "setup", "unsupported"];
+const EMIT_KEYS = ["table", "alias", "platform", "where", "joins", "requires", "setup", "values", "json", "unsupported"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -120,6 +134,38 @@ export function parseEmit(source: SourceSpec, file: string, span: Span | null): 
   }
   const setup = e["setup"] ?? null;
   if (setup !== null && typeof setup !== "string") bad("`emit.setup` must be text");
+  const values = new Map<string, ValueTable>();
+  if (e["values"] !== undefined) {
+    if (!isRecord(e["values"])) bad("`emit.values` must map ECS fields to { column, map }");
+    else
+      for (const [ecs, t] of Object.entries(e["values"])) {
+        if (!isRecord(t) || typeof t["column"] !== "string" || !isRecord(t["map"])) {
+          bad(`\`emit.values.${ecs}\` must be { column: base column, map: { ECS value: [column values] } }`);
+          continue;
+        }
+        const column = t["column"];
+        const col = column.startsWith(`${alias as string}.`) ? column.slice((alias as string).length + 1) : column;
+        if (!hasColumn(table, col)) bad(`\`emit.values.${ecs}.column\`: \`${column}\` is not a column of ${table}`);
+        const map = new Map<string, string[]>();
+        for (const [k, v] of Object.entries(t["map"])) {
+          const l = v === null ? [] : Array.isArray(v) && v.length === 0 ? [] : scalarList(v);
+          if (!l) bad(`\`emit.values.${ecs}.map.${k}\` must be a value or a list of values`);
+          else map.set(k, l);
+        }
+        values.set(ecs, { column: `${alias as string}.${col}`, map });
+      }
+  }
+  const json: [string, string][] = [];
+  if (e["json"] !== undefined) {
+    if (!isRecord(e["json"])) bad("`emit.json` must map ECS field prefixes to `column:$.path.` prefixes");
+    else
+      for (const [prefix, target] of Object.entries(e["json"])) {
+        const m = typeof target === "string" ? /^([A-Za-z_][A-Za-z0-9_]*):(\$(?:\.[A-Za-z_][A-Za-z0-9_]*)*\.)$/.exec(target) : null;
+        if (!m || !prefix.endsWith(".")) bad(`\`emit.json.${prefix}\` must map a prefix ending in "." to \`column:$.path.\``);
+        else if (!hasColumn(table, m[1] as string)) bad(`\`emit.json.${prefix}\`: \`${m[1]}\` is not a column of ${table}`);
+        else json.push([prefix, `${alias as string}.${target}`]);
+      }
+  }
   if (diagnostics.length > 0) return { value: null, diagnostics };
-  return { value: { kind: "table", emit: { table, alias: alias as string, platform: platform as Platform | null, where, joins, requires, setup: setup as string | null } }, diagnostics };
+  return { value: { kind: "table", emit: { table, alias: alias as string, platform: platform as Platform | null, where, joins, requires, setup: setup as string | null, values, json } }, diagnostics };
 }

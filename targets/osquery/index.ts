@@ -10,7 +10,8 @@
  */
 import type { Condition, EventQuery, FieldRef, RuleIR } from "../../src/ir/nodes.js";
 import { type Diagnostic, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
-import { applyFieldMap, constantOf, factsOf, mapValue, type RuleFacts, selectSource } from "../../src/mapping/index.js";
+import { applyFieldMap, candidateSources, constantOf, factsOf, type MappingSpec, mapValue, type RuleFacts, type SourceSpec } from "../../src/mapping/index.js";
+import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import type { ConvertInput, ConvertResult, OutputFile, TargetDefinition } from "../../src/target.js";
 import { checkCondition } from "./check.js";
 import { type OsqueryEmit, type Platform, parseEmit } from "./emit.js";
@@ -18,6 +19,7 @@ import { buildPacks, type PackEntry, packDescription, scheduleSeconds } from "./
 import { tableInfo } from "./schema.js";
 import { printCondition, type PrintScope, sqlString } from "./sql.js";
 import { sqlHeader } from "./header.js";
+import { translateValues, withJsonFields } from "./vocab.js";
 
 const T = { target: "osquery" } as const;
 const OS_PLATFORM: Record<string, Platform> = { windows: "windows", linux: "linux", macos: "darwin" };
@@ -25,6 +27,12 @@ const OS_PLATFORM: Record<string, Platform> = { windows: "windows", linux: "linu
 interface Resolved {
   readonly alias: string;
   readonly column: string;
+  /** A JSON path inside the column (windows_events `data`). */
+  readonly json?: string;
+}
+
+function sqlOf(r: Resolved): string {
+  return r.json ? `json_extract(${r.alias}.${r.column}, ${sqlString(r.json)})` : `${r.alias}.${r.column}`;
 }
 
 /** Field resolution against a source's tables, remembering which joins and join columns are used. */
@@ -32,6 +40,12 @@ function makeScope(emit: OsqueryEmit) {
   const usedJoins = new Map<string, FieldRef>();
   const joinColumns: Resolved[] = [];
   const resolveOf = (path: string): Resolved | null => {
+    const json = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*):(\$[A-Za-z0-9_.[\]]*)$/.exec(path);
+    if (json) {
+      // A JSON column (`e.data:$.EventData.X`): only on the base table.
+      if (json[1] !== emit.alias || !tableInfo(emit.table)?.columns.has(json[2] as string)) return null;
+      return { alias: emit.alias, column: json[2] as string, json: json[3] as string };
+    }
     const dot = path.indexOf(".");
     const alias = dot < 0 ? emit.alias : path.slice(0, dot);
     const column = dot < 0 ? path : path.slice(dot + 1);
@@ -49,16 +63,16 @@ function makeScope(emit: OsqueryEmit) {
         if (!usedJoins.has(r.alias)) usedJoins.set(r.alias, field);
         if (!joinColumns.some((c) => c.alias === r.alias && c.column === r.column)) joinColumns.push(r);
       }
-      return `${r.alias}.${r.column}`;
+      return sqlOf(r);
     },
     column(path: string): string {
       const r = resolveOf(path);
       if (!r) throw new Error(`internal error: unresolved column ${path}`);
-      return `${r.alias}.${r.column}`;
+      return sqlOf(r);
     },
     isRequired(path: string): boolean {
       const r = resolveOf(path);
-      return r !== null && r.alias === emit.alias && emit.requires.includes(r.column);
+      return r !== null && r.alias === emit.alias && !r.json && emit.requires.includes(r.column);
     },
   };
 }
@@ -81,15 +95,51 @@ function constrains(c: Condition, scope: ReturnType<typeof makeScope>): boolean 
   return false;
 }
 
-function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): { sql: string; platform: Platform; table: string; setup: string | null } | null {
+type Converted = { sql: string; platform: Platform; table: string; setup: string | null };
+
+/**
+ * The data source a query reads: the first source whose `when` holds and on
+ * which the query converts without errors (a Linux file rule that names the
+ * process needs process_file_events; one that does not reads file_events).
+ * When none converts, the diagnostics are those of the first source.
+ */
+function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): Converted | null {
   const { rule, document, mapping, profile } = input;
   const facts = factsOf(query, rule, document);
-  const source = selectSource(mapping, facts);
-  if (!source) {
+  const candidates = candidateSources(mapping, facts);
+  if (candidates.length === 0) {
     diagnostics.push(unsupported("OSQUERY010", `no osquery table in profile \`${profile}\` for ${describeFacts(facts)}; the mapping ${mapping.file} has no source for it`, query.span, T));
     return null;
   }
-  const parsed = parseEmit(source, mapping.file, query.span);
+  let first: Diagnostic[] | null = null;
+  for (const source of candidates) {
+    const d: Diagnostic[] = [];
+    const r = convertOn(input, query, facts, source, d);
+    if (r) {
+      diagnostics.push(...d);
+      return r;
+    }
+    first ??= d;
+  }
+  diagnostics.push(...(first ?? []));
+  return null;
+}
+
+/** The source the target converts a query on (see convertEvent), with the JSON fields it uses; for the test harness. */
+export function chosenSource(query: EventQuery, rule: RuleIR, document: RuleDocument, mapping: MappingSpec, profile: string): SourceSpec | null {
+  const facts = factsOf(query, rule, document);
+  const input = { rule, document, mapping, profile, outputStem: "x" } as ConvertInput;
+  for (const source of candidateSources(mapping, facts)) {
+    if (!convertOn(input, query, facts, source, [])) continue;
+    const parsed = parseEmit(source, mapping.file, null).value;
+    return parsed?.kind === "table" ? withJsonFields(source, parsed.emit, query, rule.detection.kind === "threshold" ? [...rule.detection.fields, ...rule.detection.cardinality.map((c) => c.field)] : []) : source;
+  }
+  return null;
+}
+
+function convertOn(input: ConvertInput, query: EventQuery, facts: RuleFacts, declared: SourceSpec, diagnostics: Diagnostic[]): Converted | null {
+  const { rule, mapping, profile } = input;
+  const parsed = parseEmit(declared, mapping.file, query.span);
   diagnostics.push(...parsed.diagnostics);
   if (!parsed.value) return null;
   if (parsed.value.kind === "unsupported") {
@@ -97,11 +147,33 @@ function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagn
     return null;
   }
   const emit = parsed.value.emit;
-  const mapped = applyFieldMap(query.condition, { spec: mapping, source, target: "osquery", code: "OSQUERY" });
-  diagnostics.push(...mapped.diagnostics);
+  const thresholdFields = rule.detection.kind === "threshold" ? [...rule.detection.fields, ...rule.detection.cardinality.map((c) => c.field)] : [];
+  const source = withJsonFields(declared, emit, query, thresholdFields);
+  // An EQL event category is a condition on the event too: the table must record only that category.
+  if (query.category.kind === "named") {
+    const cat = query.category.name.toLowerCase();
+    if (!(source.implied.get(rule.eventCategoryField) ?? []).some((v) => v.toLowerCase() === cat)) {
+      diagnostics.push(unsupported("OSQUERY012", `\`${emit.table}\` does not tell the event category \`${cat}\` (\`${cat} where\`) from the others it records; the data source \`${source.id}\` cannot check it`, query.span, T));
+      return null;
+    }
+  }
+  const mapped0 = applyFieldMap(query.condition, { spec: mapping, source, target: "osquery", code: "OSQUERY" });
+  let mapDiagnostics = mapped0.diagnostics;
+  let mapped = mapped0;
+  if (emit.values.size > 0) {
+    const v = translateValues(mapped0.condition, emit.values, diagnostics);
+    // A field whose values were translated is no longer an unmapped field.
+    mapDiagnostics = mapDiagnostics.filter((d) => !(d.code === "OSQUERY100" && v.handled.some((s) => d.span !== null && s.start === d.span.start && s.end === d.span.end)));
+    mapped = { condition: v.condition, diagnostics: mapDiagnostics };
+  }
+  diagnostics.push(...mapDiagnostics);
+  if (constantOf(mapped.condition) === false) {
+    diagnostics.push(unsupported("OSQUERY013", `the query can never match \`${emit.table}\`: the values it asks for are ones this table never records`, query.span, T));
+    return null;
+  }
   const scope = makeScope(emit);
   // A field the mapping pass already refused (OSQUERY100, 105) is not reported again as a missing column.
-  const reported = new Set(mapped.diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => `${d.span?.start}:${d.span?.end}`));
+  const reported = new Set(mapDiagnostics.filter((d) => d.severity === "error" && d.span).map((d) => `${d.span?.start}:${d.span?.end}`));
   const checked: Diagnostic[] = [];
   checkCondition(mapped.condition, { resolve: (f) => scope.resolve(f), sourceName: describeTables(emit) }, checked);
   diagnostics.push(...checked.filter((d) => !(d.code === "OSQUERY110" && d.span && reported.has(`${d.span.start}:${d.span.end}`))));

@@ -19,10 +19,11 @@
 import type { Database, SqlValue } from "sql.js";
 import type { RuleIR } from "../../../src/ir/nodes.js";
 import type { RuleDocument } from "../../../src/frontend/rule-document.js";
-import { factsOf, lookupField, type MappingSpec, selectSource } from "../../../src/mapping/index.js";
+import { lookupField, type MappingSpec } from "../../../src/mapping/index.js";
 import { flattenEvent } from "../../../src/eval/fields.js";
 import { evaluate } from "../../../src/eval/evaluate.js";
-import { parseEmit } from "../emit.js";
+import { parseEmit, type ValueTable } from "../emit.js";
+import { chosenSource } from "../index.js";
 import { insert, ROW, rows } from "./sqlite.js";
 
 export interface Agreement {
@@ -43,6 +44,43 @@ function sqlValue(v: unknown): SqlValue | undefined {
   return undefined;
 }
 
+/** A column value no vocabulary lists (a row whose ECS value is none of the vocabulary's). */
+const OTHER = "rp-other";
+/** `alias.column:$.path` (a JSON column). */
+const JSON_TARGET = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*):\$(.*)$/;
+
+/** Sets `$<path>` (`.A.B` or `.A[0]`) in the JSON text of `row[col]`; an error message on a conflict. */
+function setJson(row: Row, col: string, path: string, value: string): string | null {
+  const doc: unknown = row[col] === undefined ? {} : JSON.parse(String(row[col]));
+  const steps = [...path.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+  let at: unknown = doc;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as string | number;
+    const last = i === steps.length - 1;
+    const next = steps[i + 1];
+    const container = at as Record<string, unknown> | unknown[];
+    if (typeof step === "number" ? !Array.isArray(container) : Array.isArray(container) || typeof container !== "object" || container === null) return `${path} mixes named and unnamed event data`;
+    const cur = (container as Record<string | number, unknown>)[step];
+    if (last) {
+      if (cur !== undefined && cur !== value) return `${path} has two values`;
+      if (typeof step === "number" && step > (container as unknown[]).length) return `${path} skips unnamed event data`;
+      (container as Record<string | number, unknown>)[step] = value;
+    } else {
+      if (cur === undefined) (container as Record<string | number, unknown>)[step] = typeof next === "number" ? [] : {};
+      at = (container as Record<string | number, unknown>)[step];
+    }
+  }
+  row[col] = JSON.stringify(doc);
+  return null;
+}
+
+/** ECS file.extension of a path: what follows the last "." of its last component (none without one). */
+function extensionOf(s: string, sep: string): string | null {
+  const name = basename(s, sep);
+  const i = name.lastIndexOf(".");
+  return i < 0 || i === name.length - 1 ? null : name.slice(i + 1);
+}
+
 function basename(s: string, sep: string): string {
   const i = s.lastIndexOf(sep);
   return i < 0 ? s : s.slice(i + 1);
@@ -60,7 +98,7 @@ export function eventRows(
   mapping: MappingSpec,
 ): { tables: Map<string, Row[]>; represented: (EventRows | string)[]; events: object[] } {
   if (rule.query.kind !== "event") throw new Error("eventRows: only event queries");
-  const source = selectSource(mapping, factsOf(rule.query, rule, document));
+  const source = chosenSource(rule.query, rule, document, mapping, "events");
   if (!source) throw new Error("eventRows: no source");
   const parsed = parseEmit(source, mapping.file, null).value;
   if (!parsed || parsed.kind !== "table") throw new Error("eventRows: source without a table");
@@ -121,12 +159,22 @@ export function eventRows(
       const v = sqlValue(values[0]);
       if (v === undefined) continue;
       for (const name of fm.to) {
+        const json = JSON_TARGET.exec(name);
+        if (json) {
+          // A JSON column: osquery writes every event data value as a string.
+          const r = rowOf(json[1] as string);
+          const err = setJson(r, json[2] as string, json[3] as string, String(v));
+          if (err) problem ??= `\`${path}\`: ${err}`;
+          else if (typeof v !== "string") additions[path] = String(v);
+          continue;
+        }
         const [alias, col] = split(name);
         const r = rowOf(alias);
         if (r[col] !== undefined && r[col] !== v) problem ??= `\`${path}\` and another field both fill ${name}`;
         r[col] = v;
       }
     }
+    deferred.sort((a, b) => Number(a[2]?.transform === "extension") - Number(b[2]?.transform === "extension"));
     for (const [path, values, fm] of deferred) {
       if (!fm) continue;
       for (const name of fm.to) {
@@ -145,6 +193,17 @@ export function eventRows(
             if (plain) additions[plain] = r[col];
           }
           else if (typeof have !== "string" || basename(have, fm.separator) !== v) problem ??= `\`${path}\` is not the last component of ${name}`;
+        } else if (fm.transform === "extension") {
+          if (values.length !== 1 || typeof values[0] !== "string" || values[0] === "" || /[./\\]/.test(values[0])) {
+            problem ??= `\`${path}\` must be one extension without "." or separators`;
+            continue;
+          }
+          const v = values[0];
+          if (have === undefined) {
+            r[col] = `${fm.separator === "/" ? "/rp/" : "X:\\rp\\"}x.${v}`;
+            const plain = plainFieldFor(name);
+            if (plain) additions[plain] = r[col];
+          } else if (typeof have !== "string" || extensionOf(have, fm.separator) !== v) problem ??= `\`${path}\` is not the extension of ${name}`;
         } else {
           const v = values.map(String).join(" ");
           if (have === undefined) {
@@ -156,12 +215,50 @@ export function eventRows(
         }
       }
     }
+    // Fields derived from a column the row has (process.name from the path): the event carries them too.
+    for (const fields of [source.fields, mapping.fields])
+      for (const [ecs, fm] of fields) {
+        if (flat.has(ecs) || ecs in additions || fm.to.length !== 1 || (fm.transform !== "basename" && fm.transform !== "extension")) continue;
+        const [alias, col] = split(fm.to[0] as string);
+        const have = rowsByAlias.get(alias)?.[col];
+        if (typeof have !== "string") continue;
+        const d = fm.transform === "basename" ? basename(have, fm.separator) : extensionOf(have, fm.separator);
+        if (d !== null) additions[ecs] = d;
+      }
+    // Vocabulary fields (emit.values): one column value whose ECS values are exactly the event's.
+    const byColumn = new Map<string, [string, ValueTable][]>();
+    for (const [f, t] of emit.values) byColumn.set(t.column, [...(byColumn.get(t.column) ?? []), [f, t]]);
+    for (const [column, tables] of byColumn) {
+      const [alias, col] = split(column);
+      const r = rowOf(alias);
+      const fixed = alias === emit.alias ? emit.where.find(([c]) => c === col)?.[1] : undefined;
+      // OTHER first: an event without these fields is a row whose value none of them names.
+      const candidates = [OTHER, ...new Set(tables.flatMap(([, t]) => [...t.map.values()].flat()))].filter((x) => !fixed || fixed.includes(x));
+      const inverse = (t: ValueTable, x: string) => [...t.map].filter(([, xs]) => xs.includes(x)).map(([k]) => k).sort();
+      const fits = candidates.filter((x) =>
+        (r[col] === undefined || r[col] === x) &&
+        tables.every(([f, t]) => {
+          const have = flat.get(f);
+          return have === undefined || JSON.stringify([...new Set(have.map(String))].sort()) === JSON.stringify(inverse(t, x));
+        }),
+      );
+      const x = fits[0];
+      if (x === undefined) {
+        problem ??= `no \`${column}\` value stands for ${tables.map(([f]) => `\`${f}\` ${JSON.stringify(flat.get(f) ?? null)}`).join(" and ")}`;
+        continue;
+      }
+      r[col] = x;
+      for (const [f, t] of tables) {
+        const inv = inverse(t, x);
+        if (!flat.has(f) && inv.length > 0) additions[f] = inv.length === 1 ? inv[0] : inv;
+      }
+    }
     if (problem) {
       represented.push(problem);
       return;
     }
     const base = rowOf(emit.alias);
-    for (const [col, vals] of emit.where) base[col] = vals[0] as string;
+    for (const [col, vals] of emit.where) if (base[col] === undefined || !vals.includes(String(base[col]))) base[col] = vals[0] as string;
     // Joined rows: link them to the base row through the join columns.
     const joined = new Map<string, Row>();
     for (const j of emit.joins) {

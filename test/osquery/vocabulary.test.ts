@@ -1,0 +1,93 @@
+/**
+ * Value translation (emit.values) and the data source choice for file events:
+ * ECS event.type / event.action become osquery's own `action` spellings, a value
+ * outside a table's vocabulary matches no row (warned), and file.extension is the
+ * end of the path. Expected verdicts come from the documented vocabularies
+ * (osquery's kNTFSEventToStringMap, kMaskActions, the EndpointSecurity event types
+ * osquery subscribes to) and ECS semantics, then SQLite must agree with the evaluator.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bundledMapping, compileRule } from "../../src/compile.js";
+import { osquery } from "../../targets/osquery/index.js";
+import { openOsqueryDb } from "../../targets/osquery/testing/sqlite.js";
+import { checkAgreement } from "../../targets/osquery/testing/semantics.js";
+import { and, documentWith, eventRule, match, not, text, wild } from "./ir.js";
+
+const FIXTURE = join(import.meta.dirname, "fixtures", "osquery-windows-startup-shortcut-file.toml");
+const mapping = bundledMapping(osquery, "events");
+const convert = (rule: ReturnType<typeof eventRule>, tags: string[]) =>
+  osquery.convert({ rule, document: documentWith(tags), mapping, profile: "events", outputStem: "t" });
+
+const STARTUP = "C:\\Users\\bob\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\";
+const file = (f: Record<string, unknown>) => ({ "event.category": "file", "host.os.type": "windows", ...f });
+
+describe("osquery: file event vocabulary on ntfs_journal_events", () => {
+  const c = compileRule("test/osquery/fixtures/osquery-windows-startup-shortcut-file.toml", readFileSync(FIXTURE, "utf8"), [{ target: osquery, profile: "events" }]);
+  const o = c.outcomes[0];
+
+  it("converts, naming osquery's action values", () => {
+    expect(o?.status).toBe("ok");
+    const sql = o?.result.text as string;
+    expect(sql).toContain("FROM ntfs_journal_events AS e");
+    expect(sql).toMatch(/e\.action IN \('FileCreation', 'DirectoryCreation', 'FileWrite'/);
+    // not event.action in (deletion, ...): a negated query leaf, so a missing action satisfies it
+    expect(sql).toContain("(e.action IS NULL OR e.action NOT IN ('FileDeletion', 'DirectoryDeletion'))");
+    expect(sql).toContain("e.path LIKE '%.lnk'");
+    // file_delete_event is not in the vocabulary: announced
+    expect(o?.result.diagnostics.map((d) => d.code)).toContain("OSQUERY141");
+  });
+
+  it("SQLite returns exactly the events the evaluator matches", async () => {
+    const events = [
+      file({ "event.type": "creation", "event.action": "creation", "file.path": `${STARTUP}evil.lnk` }), // match
+      file({ "event.type": "change", "event.action": "overwrite", "file.path": `${STARTUP}evil.URL` }), // match: `:` folds case
+      file({ "event.type": "deletion", "event.action": "deletion", "file.path": `${STARTUP}evil.lnk` }), // deleted
+      file({ "event.type": "creation", "event.action": "creation", "file.path": `${STARTUP}evil.lnk.txt` }), // extension txt
+      file({ "event.type": "creation", "event.action": "creation", "file.path": "C:\\Temp\\evil.lnk" }), // elsewhere
+      file({ "event.type": "change", "event.action": "rename", "file.path": `${STARTUP}a.lnk` }), // match
+      file({ "event.type": "creation", "event.action": "file_create_event", "file.path": `${STARTUP}a.lnk` }), // no row has this action
+    ];
+    const db = await openOsqueryDb();
+    const a = checkAgreement(db, o?.result.text as string, events, c.ir!, c.document!, mapping);
+    expect(a.skipped.map((s) => s.index)).toEqual([6]);
+    expect(a.expected).toEqual([0, 1, 5]);
+    expect(a.got).toEqual(a.expected);
+  });
+});
+
+describe("osquery: vocabulary edge cases", () => {
+  it("a value the table never records makes the rule unsupported (OSQUERY013)", () => {
+    // es_process_file_events has no deletions: osquery subscribes to create, write, rename, truncate only
+    const r = convert(eventRule("file", and(match("host.os.type", [text("macos")], true), match("event.type", [text("deletion")], true))), ["OS: macOS"]);
+    expect(r.text).toBeNull();
+    expect(r.diagnostics.map((d) => d.code)).toContain("OSQUERY013");
+  });
+
+  it("a wildcard value matches the vocabulary entries it matches", () => {
+    const r = convert(eventRule("file", and(match("host.os.type", [text("linux")], true), match("event.action", [wild("*at*")], false))), ["OS: Linux"]);
+    // creation, modification ("modific-at-ion") and attributes_modified hold "at"; deletion, rename, open do not
+    expect(r.text).toContain("e.action IN ('CREATED', 'UPDATED', 'ATTRIBUTES_MODIFIED')");
+  });
+
+  it("a negated translation keeps rows whose value has no ECS counterpart", async () => {
+    const rule = eventRule("file", and(match("host.os.type", [text("linux")], true), not(match("event.type", [text("creation")], true)), match("file.name", [text("passwd")], true)));
+    const r = convert(rule, ["OS: Linux"]);
+    expect(r.text).toContain("(e.action IS NULL OR e.action <> 'CREATED')");
+    const evs = [
+      { "event.category": "file", "host.os.type": "linux", "event.type": "creation", "file.path": "/etc/passwd" },
+      { "event.category": "file", "host.os.type": "linux", "event.type": "change", "file.path": "/etc/passwd" },
+      { "event.category": "file", "host.os.type": "linux", "file.path": "/etc/passwd" },
+    ];
+    const db = await openOsqueryDb();
+    const a = checkAgreement(db, r.text as string, evs, rule, documentWith(["OS: Linux"]), mapping);
+    expect(a.expected).toEqual([1, 2]);
+    expect(a.got).toEqual(a.expected);
+  });
+
+  it("an EQL category the table cannot tell apart is unsupported (OSQUERY012)", () => {
+    const r = convert(eventRule("iam", match("event.code", [text("4720")], true)), ["OS: Windows"]);
+    expect(r.text).toBeNull();
+  });
+});
