@@ -12,6 +12,7 @@
  *     types: { EcsArgsCount: long }         # optional: KQL types of computed columns (default string; `string[]`: a
  *                                           # dynamic array holding a multi-valued ECS field, matched element-wise)
  *     notes: { EcsArgsCount: "..." }         # optional: computed columns that only approximate their ECS field (each use warns)
+ *     caveat: "..."                          # optional: how this source only approximates the Elastic data (every use warns)
  *     connectors: [{ connectorId: MicrosoftThreatProtection, dataTypes: [DeviceProcessEvents] }]
  *     entities: { Host: { HostName: DeviceName }, ... }  # Sentinel entity mappings (identifier: column)
  */
@@ -37,11 +38,13 @@ export interface SentinelEmit {
   readonly types: Readonly<Record<string, string>>;
   /** Computed columns that approximate their ECS field: column -> why (a warning whenever a query reads it). */
   readonly notes: Readonly<Record<string, string>>;
+  /** How the source as a whole only approximates the Elastic data (a warning on every query that reads it), or null. */
+  readonly caveat: string | null;
   readonly connectors: readonly Connector[];
   readonly entities: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "connectors", "entities"];
+const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "caveat", "connectors", "entities"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -81,6 +84,8 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
   const notes = stringRecord(e["notes"]);
   if (!notes) problems.push("`notes` must map computed column names to explanations");
   else for (const k of Object.keys(notes)) if (!extend || !Object.hasOwn(extend, k)) problems.push(`\`notes\` names \`${k}\`, which is not a computed column in \`extend\``);
+  const caveat = e["caveat"] ?? null;
+  if (caveat !== null && typeof caveat !== "string") problems.push("`caveat` must be a string");
   const connectors: Connector[] = [];
   const rawConn = e["connectors"] ?? [];
   if (!Array.isArray(rawConn)) problems.push("`connectors` must be a list");
@@ -115,6 +120,7 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
       extend: extend ?? {},
       types: types ?? {},
       notes: notes ?? {},
+      caveat: typeof caveat === "string" ? caveat : null,
       connectors,
       entities,
     },

@@ -137,6 +137,7 @@ export function prepareTerm(
   for (const k of keys) fieldsOf({ kind: "exists", subject: k, span: k.span }, read);
   for (const [col, note] of Object.entries(emit.notes))
     if (read.has(col)) out.push(warning("SENTINEL203", `approximation: \`${col}\` ${note}`, query.span, T));
+  if (emit.caveat !== null) out.push(warning("SENTINEL206", `approximation: data source \`${source.id}\` (${emit.name}): ${emit.caveat}`, query.span, T));
   checkCondition(mapped.condition, ctx, out);
   for (const k of keys) checkNotMulti(k, ctx, "as a sequence, threshold or new_terms key", out);
   return { emit, condition: mapped.condition, ctx, keys };

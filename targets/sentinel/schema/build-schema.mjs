@@ -16,6 +16,7 @@ const TABLES = [
   "AWSCloudTrail", "AzureActivity", "OfficeActivity", "CloudAppEvents", "GCPAuditLogs", "OktaSSO", "OktaV2_CL",
   "AKSAudit", "IdentityLogonEvents", "IdentityDirectoryEvents", "MicrosoftGraphActivityLogs",
   "AADNonInteractiveUserSignInLogs", "AADServicePrincipalSignInLogs", "GoogleWorkspaceReports_CL", "GitHubAuditLogsV3_CL",
+  "AADUserRiskEvents",
 ];
 const FUNCTIONS = ["imProcessCreate", "imProcessTerminate", "imFileEvent", "imRegistry", "imNetworkSession", "imDns", "imAuthentication", "imAuditEvent", "imWebSession", "imUserManagement", "GitHubAuditData"];
 

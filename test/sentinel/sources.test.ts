@@ -1,0 +1,123 @@
+/**
+ * Data sources of the bundled mappings, on small rules written for these tests
+ * (modelled on the shape of Elastic's rules). Expectations come from how Elastic's
+ * integrations fill the ECS fields (elastic/integrations ingest pipelines: aws
+ * cloudtrail, github audit, google_workspace admin) and from the Sentinel
+ * connectors' columns; every query must also pass the Kusto analysis.
+ */
+import { describe, expect, it } from "vitest";
+import { compileRule } from "../../src/compile.js";
+import { sentinel } from "../../targets/sentinel/index.js";
+import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
+
+function rule(query: string, extra: { language?: string; type?: string; index?: string[]; integration?: string[]; tags?: string[]; override?: string } = {}): string {
+  const lang = extra.language ?? "eql";
+  return `[metadata]
+creation_date = "2025/01/01"
+${extra.integration ? `integration = [${extra.integration.map((i) => `"${i}"`).join(", ")}]` : ""}
+maturity = "production"
+updated_date = "2025/01/01"
+
+[rule]
+author = ["ruleport"]
+description = "Test rule."
+from = "now-9m"
+index = [${(extra.index ?? ["logs-*"]).map((i) => `"${i}"`).join(", ")}]
+language = "${lang}"
+license = "Apache-2.0"
+name = "Test rule"
+risk_score = 21
+rule_id = "00000000-0000-4000-8000-000000000001"
+severity = "low"
+tags = [${(extra.tags ?? []).map((t) => `"${t}"`).join(", ")}]
+type = "${extra.type ?? "query"}"
+${extra.override ? `event_category_override = "${extra.override}"` : ""}
+query = '''
+${query}
+'''
+`;
+}
+
+function convert(text: string, profile: string) {
+  const r = compileRule("rules/test.toml", text, [{ target: sentinel, profile }]);
+  const o = r.outcomes[0]!;
+  const diags = o.result.diagnostics;
+  if (o.status === "ok") expect(analyzeKql(o.result.text ?? "")).toEqual([]);
+  return { status: o.status, text: o.result.text ?? "", codes: diags.map((d) => d.code), errors: diags.filter((d) => d.severity === "error").map((d) => d.message) };
+}
+
+describe.each(["asim", "mde"])("cloud sources (%s)", (profile) => {
+  it("CloudTrail: event.type is a list (info unless the action is one Elastic categorises), matched element-wise", () => {
+    const r = convert(
+      rule('info where data_stream.dataset == "aws.cloudtrail" and event.action == "PutBucketLifecycle"', { override: "event.type", index: ["logs-aws.cloudtrail-*"] }),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('set_has_element(EcsEventType, "info")');
+    // CreateUser is iam / [user, creation] in Elastic's pipeline; an unlisted action is [info].
+    expect(r.text).toContain('EventName == "CreateUser", dynamic(["user","creation"])');
+    expect(r.text).toMatch(/dynamic\(\["info"\]\)\)/);
+  });
+  it("CloudTrail: request parameters are Elastic's key=value text rebuilt from the JSON, with a warning", () => {
+    const r = convert(rule("event.dataset:aws.cloudtrail and aws.cloudtrail.request_parameters:*AdministratorAccess*", { language: "kuery" }), profile);
+    expect(r.status).toBe("ok");
+    // a KQL wildcard on a keyword field is case-sensitive
+    expect(r.text).toContain('EcsRequestParameters contains_cs "AdministratorAccess"');
+    expect(r.codes).toContain("SENTINEL203");
+  });
+  it("GitHub: event.category always holds configuration (and web); team./org. actions add iam", () => {
+    const r = convert(rule('event.dataset:"github.audit" and event.category:"configuration" and event.action:"repo.destroy"', { language: "kuery" }), profile);
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain("GitHubAuditData()");
+    expect(r.text).toMatch(/set_has_element\(EcsCategory, "configuration"\)|tostring\(EcsCategory\) contains/);
+    expect(r.text).toContain('dynamic(["configuration","web","iam"])');
+  });
+  it("GitHub: fields only the newest connector table has move the query to GitHubAuditLogsV3_CL", () => {
+    const r = convert(rule('event.dataset:"github.audit" and github.hashed_token:* and event.action:"git.clone"', { language: "kuery" }), profile);
+    expect(r.status).toBe("ok");
+    expect(r.text.startsWith("GitHubAuditLogsV3_CL\n")).toBe(true);
+    expect(r.text).toContain("isnotempty(HashedToken)");
+  });
+  it("Google Workspace admin: the admin application's rows, the setting name in ProcessName (as the connector stores it)", () => {
+    const r = convert(
+      rule('data_stream.dataset:"google_workspace.admin" and event.action:"CHANGE_APPLICATION_SETTING" and google_workspace.admin.setting.name:BitLocker*', { language: "kuery" }),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('| where IdApplicationName == "admin"');
+    expect(r.text).toContain("EventMessage");
+    expect(r.text).toMatch(/ProcessName startswith(_cs)? "BitLocker"/);
+  });
+  it("Google Workspace: several applications at once compare the dataset computed from the application", () => {
+    const r = convert(rule('data_stream.dataset:("google_workspace.login" or "google_workspace.user_accounts") and event.action:"2sv_disable"', { language: "kuery" }), profile);
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('EcsDataset in ("google_workspace.login", "google_workspace.user_accounts")');
+  });
+  it("Entra ID Protection reads the risk detections only, and says so (SENTINEL206)", () => {
+    const r = convert(rule('data_stream.dataset: "azure.identity_protection" and azure.identityprotection.properties.risk_level: "high"', { language: "kuery" }), profile);
+    expect(r.status).toBe("ok");
+    expect(r.text.startsWith("AADUserRiskEvents\n")).toBe(true);
+    expect(r.codes).toContain("SENTINEL206");
+  });
+});
+
+describe("asim: endpoint names as computed columns", () => {
+  it("process.name inside a function uses the computed last path component (a suffix test cannot be an argument)", () => {
+    const r = convert(rule('process where host.os.type == "linux" and event.type == "start" and length(process.name) > 12 and process.parent.name : "bash"'), "asim");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('EcsTargetProcessBasename = extract(@"[^/]*$", 0, TargetProcessName)');
+    expect(r.text).toContain("strlen(EcsTargetProcessBasename) > 12");
+    expect(r.text).toContain('EcsActingProcessBasename =~ "bash"');
+  });
+  it("a plain name match keeps the path-suffix test (no computed column)", () => {
+    const r = convert(rule('process where host.os.type == "windows" and process.name : "cmd.exe"'), "asim");
+    expect(r.text).toContain('TargetProcessName endswith @"\\cmd.exe"');
+    expect(r.text).not.toContain("Basename");
+  });
+  it("a DNS query by process name reaches imDns through the OS-specific DNS source", () => {
+    const r = convert(rule('network where host.os.type == "windows" and process.name : "powershell.exe" and dns.question.name : "*.onion"'), "asim");
+    expect(r.status).toBe("ok");
+    expect(r.text.startsWith("imDns()")).toBe(true);
+    expect(r.text).toContain('SrcProcessName endswith @"\\powershell.exe"');
+  });
+});
