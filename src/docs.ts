@@ -80,11 +80,11 @@ export function generateDocs(): Map<string, string> {
         "",
         "## Data sources (first match wins)",
         "",
-        "| source | when | guarantees | emits (scalars shown; other keys named) |",
-        "|---|---|---|---|",
+        "| source | when | guarantees | unmapped | emits (scalars shown; other keys named) |",
+        "|---|---|---|---|---|",
         ...spec.sources.map(
           (s) =>
-            `| \`${s.id}\` | ${Object.entries(s.when).map(([k, v]) => `${k}: ${(v as string[]).join(", ")}`).join("; ") || "always"} | ${[...s.implied].map(([k, v]) => `${k} = ${v.join(", ")}`).join("; ")} | ${emitSummary(s.emit)} |`,
+            `| \`${s.id}\` | ${Object.entries(s.when).map(([k, v]) => `${k}: ${(v as string[]).join(", ")}`).join("; ") || "always"} | ${[...s.implied].map(([k, v]) => `${k} = ${v.join(", ")}`).join("; ")} | ${s.unmapped ?? spec.unmapped} | ${emitSummary(s.emit)} |`,
         ),
         "",
         "## Fields",

@@ -94,9 +94,7 @@ function toDet(c: Condition): Det | null {
 }
 
 function dedupe(values: readonly SigmaScalar[]): SigmaScalar[] {
-  const out: SigmaScalar[] = [];
-  for (const v of values) if (!out.includes(v)) out.push(v);
-  return out;
+  return [...new Set(values)];
 }
 
 /** OR of single-item maps on one key (without `all`) is one item with a value list. */

@@ -91,12 +91,15 @@ function controlWarnings(values: readonly MatchValue[], span: Span): Diagnostic[
 
 /** Groups match values by the modifier they need; each group becomes one item. */
 function matchItems(field: string | null, values: readonly MatchValue[], caseSensitive: boolean): Item[] {
-  const groups = new Map<string, { mod: string | null; cased: boolean; values: SigmaScalar[] }>();
+  const groups = new Map<string, { mod: string | null; cased: boolean; values: SigmaScalar[]; seen: Set<SigmaScalar> }>();
   const add = (mod: string | null, cased: boolean, v: SigmaScalar) => {
     const key = `${mod ?? ""}|${cased}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { mod, cased, values: [] }));
-    if (!g.values.some((x) => x === v)) g.values.push(v);
+    if (!g) groups.set(key, (g = { mod, cased, values: [], seen: new Set() }));
+    if (!g.seen.has(v)) {
+      g.seen.add(v);
+      g.values.push(v);
+    }
   };
   for (const v of values) {
     switch (v.kind) {
@@ -133,8 +136,9 @@ function regexItems(c: RegexMatch, field: string): LeafResult {
     const r = translateLuceneRegex(p.source);
     if (!r.ok) return no("206", r.reason, p.span);
     dotAll ||= r.dotAll;
-    if (!values.includes(r.source)) values.push(r.source);
+    values.push(r.source);
   }
+  values.splice(0, values.length, ...new Set(values));
   const modifiers = ["re", ...(c.caseSensitive ? [] : ["i"]), ...(dotAll ? ["s"] : [])];
   return { items: [{ field, modifiers, values }], diagnostics: [] };
 }
@@ -187,10 +191,10 @@ function callItems(call: Call, span: Span): LeafResult {
       for (const b of blocks) {
         const s = stringArg(b);
         if (s === null) return no("205", "`cidrMatch` with a non-constant block has no Sigma counterpart", b.span);
-        if (!values.includes(s)) values.push(s);
+        values.push(s);
       }
       if (values.length === 0) return no("205", "`cidrMatch` without address blocks", call.span);
-      return { items: [{ field: f.name, modifiers: ["cidr"], values }], diagnostics: [] };
+      return { items: [{ field: f.name, modifiers: ["cidr"], values: [...new Set(values)] }], diagnostics: [] };
     }
     case "add":
     case "between":
