@@ -325,6 +325,14 @@ describe("scale without deep recursion", () => {
     const ok = parseOk(`process where ${"not ".repeat(150)}x and y < ${Array.from({ length: 150 }, () => "1").join(" - ")}`);
     expect(irDepth(ok)).toBeLessThan(1000);
   });
+  it("reports a chain `a : b : c ...` once, not once per link", () => {
+    const chain = (n: number) => `process where ${Array.from({ length: n }, () => "a").join(" : ")}`;
+    const short = parseErrors(chain(50));
+    expect(short.map((d) => d.code)).toEqual(["EQL013"]);
+    // the error covers the whole right side of the first `:`
+    expect(short[0]!.span.start).toBe("process where a : ".length);
+    expect(parseErrors(chain(5000)).map((d) => d.code).sort()).toEqual(["EQL013", "EQL027"]);
+  });
 });
 
 describe("spans", () => {

@@ -1223,9 +1223,13 @@ function predicateConstant(p: Parser, name: string): StringLit | NumberLit | Boo
   if (startsValue(k)) {
     // counted as a level: `a : b : c : ...` recurses through here
     const ok = enter(p, 1);
+    const before = p.diags.length;
     const t = ok ? parseUnary(p) : errorTerm(p, vs, vs);
     p.depth--;
     if (!ok) return null;
+    // In a chain `a : b : c : ...` every inner `:` has the same problem; this one error covers them.
+    const inner = p.diags.splice(before);
+    p.diags.push(...inner.filter((d) => d.code !== "EQL013"));
     const what = t.kind === "field" ? "a field" : t.kind === "call" ? "a function call" : describeTerm(t);
     report(p, error("EQL013", `the right side of \`${name}\` must be a literal (or a parenthesised list of literals), found ${what}: Elasticsearch does not compare a field with a field or a function`, spanOf(p, vs, prevEnd(p))));
   } else {
