@@ -31,7 +31,7 @@ const opt = (name, dflt) => {
 const verbose = args.includes("--verbose");
 const writeFloor = args.includes("--write-floor");
 const okCounts = {};
-const sampleMax = Number(opt("--sample", "400"));
+const sampleMax = Number(opt("--sample", "1000"));
 const seed = Number(opt("--seed", "1"));
 const corpus = corpusDir(args, "conformance-osquery", ["--sample", "--seed"]);
 const files = ruleFiles(corpus);

@@ -91,3 +91,70 @@ describe("osquery: vocabulary edge cases", () => {
     expect(r.text).toBeNull();
   });
 });
+
+describe("osquery: Windows event logs on windows_events", () => {
+  const anyRule = (condition: Parameters<typeof eventRule>[1]) => {
+    const r = eventRule("any", condition, { index: ["winlogbeat-*", "logs-system.security*"] });
+    return { ...r, query: { ...r.query, category: { kind: "any" as const } } };
+  };
+  const rule = anyRule(
+    and(
+      match("host.os.type", [text("windows")], true),
+      match("event.code", [text("5137")], true),
+      match("winlog.event_data.ObjectDN", [wild("DC=wpad,*")], false),
+      not(match("winlog.event_data.SubjectUserName", [wild("*$")], false)),
+    ),
+  );
+  const sec = (f: Record<string, unknown>) => ({ "host.os.type": "windows", "event.code": "5137", "winlog.channel": "Security", ...f });
+
+  it("reads event data from the JSON `data` column", () => {
+    const r = convert(rule, ["OS: Windows"]);
+    expect(r.text).toContain("FROM windows_events AS e");
+    expect(r.text).toContain("e.eventid = '5137'");
+    expect(r.text).toContain("json_extract(e.data, '$.EventData.ObjectDN') LIKE 'DC=wpad,%'");
+    expect(r.text).toContain("(json_extract(e.data, '$.EventData.SubjectUserName') IS NULL OR json_extract(e.data, '$.EventData.SubjectUserName') NOT LIKE '%$')");
+  });
+
+  it("SQLite returns exactly the events the evaluator matches", async () => {
+    const r = convert(rule, ["OS: Windows"]);
+    const events = [
+      sec({ "winlog.event_data.ObjectDN": "DC=wpad,DC=corp,DC=local", "winlog.event_data.SubjectUserName": "alice" }), // match
+      sec({ "winlog.event_data.ObjectDN": "dc=WPAD,DC=corp", "winlog.event_data.SubjectUserName": "alice" }), // match: `:` folds case
+      sec({ "winlog.event_data.ObjectDN": "DC=wpad,DC=corp", "winlog.event_data.SubjectUserName": "DC01$" }), // machine account
+      sec({ "winlog.event_data.ObjectDN": "DC=wpad,DC=corp" }), // no subject: the negation holds
+      sec({ "event.code": "5136", "winlog.event_data.ObjectDN": "DC=wpad,DC=corp" }), // another event id
+      sec({ "winlog.event_data.ObjectDN": "DC=other,DC=corp" }),
+    ];
+    const db = await openOsqueryDb();
+    const a = checkAgreement(db, r.text as string, events, rule, documentWith(["OS: Windows"]), mapping);
+    expect(a.skipped).toEqual([]);
+    expect(a.expected).toEqual([0, 1, 3]);
+    expect(a.got).toEqual(a.expected);
+  });
+
+  it("unnamed event data (Winlogbeat's paramN) is osquery's JSON array", async () => {
+    const r2 = anyRule(and(match("winlog.channel", [text("Application")], true), match("winlog.event_data.param2", [wild("*FullControl*")], true)));
+    const out = convert(r2, ["OS: Windows"]);
+    expect(out.text).toContain("json_extract(e.data, '$.EventData[1]') GLOB '*FullControl*'");
+    const events = [
+      { "winlog.channel": "Application", "winlog.event_data.param1": "x", "winlog.event_data.param2": "mode FullControl" }, // match
+      { "winlog.channel": "Application", "winlog.event_data.param1": "mode FullControl" }, // first element only
+    ];
+    const db = await openOsqueryDb();
+    const a = checkAgreement(db, out.text as string, events, r2, documentWith(["OS: Windows"]), mapping);
+    expect(a.inserted).toBe(2);
+    expect(a.expected).toEqual([0]);
+    expect(a.got).toEqual(a.expected);
+  });
+
+  it("an EQL category other than `any` is not told by windows_events", () => {
+    // `alert` has no source of its own: windows_event_log is the only candidate and cannot check it
+    const r = eventRule("alert", match("event.code", [text("4720")], true), { index: ["winlogbeat-*"] });
+    const out = convert(r, ["OS: Windows"]);
+    expect(out.text).toBeNull();
+    expect(out.diagnostics.map((d) => d.code)).toContain("OSQUERY012");
+    // `iam` names a category osquery has no table for: that is what the rule is told first
+    const iam = convert(eventRule("iam", match("event.code", [text("4720")], true), { index: ["winlogbeat-*"] }), ["OS: Windows"]);
+    expect(iam.diagnostics.map((d) => d.code)).toEqual(["OSQUERY011"]);
+  });
+});

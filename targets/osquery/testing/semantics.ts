@@ -24,6 +24,7 @@ import { flattenEvent } from "../../../src/eval/fields.js";
 import { evaluate } from "../../../src/eval/evaluate.js";
 import { parseEmit, type ValueTable } from "../emit.js";
 import { chosenSource } from "../index.js";
+import { withJsonFields } from "../vocab.js";
 import { insert, ROW, rows } from "./sqlite.js";
 
 export interface Agreement {
@@ -98,11 +99,13 @@ export function eventRows(
   mapping: MappingSpec,
 ): { tables: Map<string, Row[]>; represented: (EventRows | string)[]; events: object[] } {
   if (rule.query.kind !== "event") throw new Error("eventRows: only event queries");
-  const source = chosenSource(rule.query, rule, document, mapping, "events");
-  if (!source) throw new Error("eventRows: no source");
-  const parsed = parseEmit(source, mapping.file, null).value;
+  const chosen = chosenSource(rule.query, rule, document, mapping, "events");
+  if (!chosen) throw new Error("eventRows: no source");
+  const parsed = parseEmit(chosen, mapping.file, null).value;
   if (!parsed || parsed.kind !== "table") throw new Error("eventRows: source without a table");
   const emit = parsed.emit;
+  // JSON-column fields of every event (not only those the query names): they all fill the JSON document.
+  const source = withJsonFields(chosen, emit, null, events.flatMap((e) => [...flattenEvent(e).keys()]));
   const ctx = { spec: mapping, source, target: "osquery", code: "OSQUERY" };
   const tables = new Map<string, Row[]>();
   const add = (t: string, r: Row) => tables.set(t, [...(tables.get(t) ?? []), r]);
