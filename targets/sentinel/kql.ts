@@ -483,8 +483,10 @@ function printPredicate(v: Call, ctx: PrintContext): string {
       const v4 = blocks.filter((x) => !x.includes(":"));
       const v6 = blocks.filter((x) => x.includes(":"));
       const parts: string[] = [];
-      if (v4.length > 0) parts.push(`ipv4_is_in_any_range(${ip}, ${v4.map(kqlString).join(", ")})`);
-      if (v6.length > 0) parts.push(`ipv6_is_in_any_range(${ip}, ${v6.map(kqlString).join(", ")})`);
+      // The range functions are null for a value that is not an address of their family (or is
+      // empty); ES tests a block as a query, false on such a value, so that `not` keeps the event.
+      if (v4.length > 0) parts.push(`coalesce(ipv4_is_in_any_range(${ip}, ${v4.map(kqlString).join(", ")}), false)`);
+      if (v6.length > 0) parts.push(`coalesce(ipv6_is_in_any_range(${ip}, ${v6.map(kqlString).join(", ")}), false)`);
       return orJoin(parts);
     }
     default:

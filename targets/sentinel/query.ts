@@ -10,6 +10,7 @@ import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
 import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
+import { cidrValuesToCalls } from "./ip.js";
 import { columnsOf, type KqlType } from "./schema.js";
 import { kqlSpan } from "./schedule.js";
 
@@ -45,10 +46,11 @@ function categoryText(q: EventQuery): string {
  * explicit condition on the category field, which the mapping must then express.
  */
 function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Condition {
-  if (query.category.kind !== "named") return query.condition;
+  const condition = cidrValuesToCalls(query.condition);
+  if (query.category.kind !== "named") return condition;
   const name = query.category.name;
   const implied = source.implied.get(rule.eventCategoryField);
-  if (implied && implied.length > 0 && implied.every((v) => v.toLowerCase() === name.toLowerCase())) return query.condition;
+  if (implied && implied.length > 0 && implied.every((v) => v.toLowerCase() === name.toLowerCase())) return condition;
   const span = query.span;
   const cat: Condition = {
     kind: "match",
@@ -58,8 +60,8 @@ function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Cond
     operator: "==",
     span,
   };
-  const ops = query.condition.kind === "and" ? query.condition.operands : [query.condition];
-  return { kind: "and", operands: [cat, ...ops], span: query.condition.span };
+  const ops = condition.kind === "and" ? condition.operands : [condition];
+  return { kind: "and", operands: [cat, ...ops], span: condition.span };
 }
 
 /** Chooses the source, maps fields, validates columns and checks what KQL can express. */

@@ -98,9 +98,9 @@ describe("functions", () => {
     expect(valid(test(call("stringContains", [field("Name"), lit("")])))).toBe("false");
     expect(valid(test(call("stringContains", [field("Name"), lit("x")])))).toBe('Name contains_cs "x"');
   });
-  it("cidrMatch splits IPv4 and IPv6 blocks", () => {
+  it("cidrMatch splits IPv4 and IPv6 blocks; a value of the other family (null in KQL) is false, so not() keeps it as ES must_not does", () => {
     expect(valid(test(call("cidrMatch", [field("IP"), lit("10.0.0.0/8"), lit("fe80::/10")])))).toBe(
-      '(ipv4_is_in_any_range(IP, "10.0.0.0/8") or ipv6_is_in_any_range(IP, "fe80::/10"))',
+      '(coalesce(ipv4_is_in_any_range(IP, "10.0.0.0/8"), false) or coalesce(ipv6_is_in_any_range(IP, "fe80::/10"), false))',
     );
   });
   it("length and non-negative substring translate; indexOf and negative offsets are unsupported", () => {

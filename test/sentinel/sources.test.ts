@@ -121,3 +121,21 @@ describe("asim: endpoint names as computed columns", () => {
     expect(r.text).toContain('SrcProcessName endswith @"\\powershell.exe"');
   });
 });
+
+describe("CIDR blocks on ip fields (ES matches a term on an ip field written as a block against the range)", () => {
+  it("KQL source.ip:10.0.0.0/8 is a range test, a plain address stays an equality", () => {
+    const r = convert(rule('event.category:network and source.ip:(10.0.0.0/8 or 192.168.1.5)', { language: "kuery", index: ["logs-endpoint.events.network-*"] }), "mde");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('coalesce(ipv4_is_in_any_range(LocalIP, "10.0.0.0/8"), false)');
+    expect(r.text).toContain('LocalIP == "192.168.1.5"');
+  });
+  it("EQL == with a block on an ip field is a range test too; not keeps addresses of the other family", () => {
+    const r = convert(rule('network where host.os.type == "windows" and not destination.ip == "fe80::/10"'), "mde");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('not(coalesce(ipv6_is_in_any_range(RemoteIP, "fe80::/10"), false))');
+  });
+  it("a block-like value on a field that is not an ip field stays text", () => {
+    const r = convert(rule('process where host.os.type == "windows" and process.command_line : "10.0.0.0/8"'), "mde");
+    expect(r.text).toContain('ProcessCommandLine =~ "10.0.0.0/8"');
+  });
+});
