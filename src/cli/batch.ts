@@ -6,11 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Diagnostic, render, type SourceFile, type Status } from "../diagnostics/index.js";
+import { type Diagnostic, render, SourceFile, type Status } from "../diagnostics/index.js";
 import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "../compile.js";
 import { loadOverride } from "../mapping/index.js";
 import { getTarget } from "../targets.js";
-import { displayPath, outputStem, type RuleFile, writeAtomic } from "./files.js";
+import { displayPath, type OutputWriter, outputStem, type RuleFile, syncWriter } from "./files.js";
 import { type ReportRule, toReportDiagnostic } from "./report.js";
 
 export type FailOn = "error" | "unsupported" | "warning";
@@ -60,12 +60,42 @@ export function fails(status: Status, diagnostics: readonly Diagnostic[], failOn
   return failOn === "warning" && diagnostics.some((d) => d.severity === "warning");
 }
 
-/** Processes files in order; `onFile` is called after each (for progress). */
-export function processSlice(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], onFile?: () => void): SliceResult {
+/** One rule's result for one target, completed once its output file's write is known to have succeeded or failed. */
+interface PendingTarget {
+  readonly id: string;
+  readonly profile: string;
+  status: Status;
+  readonly diags: Diagnostic[];
+  readonly outputs: string[];
+  /** The write's ticket, its destination and what the target's bundle step gets if it succeeds. */
+  readonly write: { readonly ticket: number; readonly dest: string; readonly bundleEntry: unknown } | null;
+  /** Whether the rule has an IR (else the target's status is the parse status). */
+  readonly converted: boolean;
+  /** Not written because the target's folder cannot be written: reported by the caller once, not per rule. */
+  readonly blocked: boolean;
+}
+
+interface PendingRule {
+  readonly rule: ReportRule;
+  readonly source: SourceFile;
+  readonly stem: string;
+  /** Rendered load and parse diagnostics. */
+  readonly parseMessages: readonly string[];
+  readonly targets: readonly PendingTarget[];
+}
+
+/**
+ * Processes files in order; `onFile` is called after each (for progress).
+ * Output files go to `writer` (default: written at once, in this thread); the
+ * report entries, messages and bundle entries are put together once every
+ * write is done, in the files' order, so they do not depend on the writes' timing.
+ */
+export async function processSlice(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], onFile?: () => void, writer: OutputWriter = syncWriter()): Promise<SliceResult> {
   const rules: ReportRule[] = [];
   const messages: string[] = [];
   const bundles: { target: string; outputStem: string; entry: unknown }[] = [];
   const totals = new Map<string, number>();
+  const pendingRules: PendingRule[] = [];
   let failed = false;
   let outFailed = false;
   const time = <T>(phase: string, f: () => T): T => {
@@ -77,11 +107,11 @@ export function processSlice(files: readonly RuleFile[], opts: BatchOptions, req
       totals.set(phase, (totals.get(phase) ?? 0) + performance.now() - t0);
     }
   };
-  const show = (d: Diagnostic, source: SourceFile) => {
+  const show = (d: Diagnostic, source: SourceFile, into: string[]) => {
     if (opts.quiet) return;
     if (!opts.verbose && d.severity === "info") return;
     if (!opts.verbose && d.severity === "warning" && opts.mode === "convert") return;
-    messages.push(render(d, source));
+    into.push(render(d, source));
   };
 
   for (const file of files) {
@@ -91,13 +121,14 @@ export function processSlice(files: readonly RuleFile[], opts: BatchOptions, req
       text = time("read", () => readFileSync(file.absolute, "utf8"));
     } catch (e) {
       const message = `cannot read the file: ${(e as Error).message}`;
-      if (!opts.quiet) messages.push(`${file.path}:1:1: error CLI001: ${message}`);
-      rules.push({ file: file.path, rule_id: "", name: "", type: "", language: "none", parse: { status: "error", diagnostics: [{ severity: "error", code: "CLI001", message, line: 1, column: 1 }] }, targets: {} });
+      const rule: ReportRule = { file: file.path, rule_id: "", name: "", type: "", language: "none", parse: { status: "error", diagnostics: [{ severity: "error", code: "CLI001", message, line: 1, column: 1 }] }, targets: {} };
+      pendingRules.push({ rule, source: new SourceFile(file.path, ""), stem: "", parseMessages: opts.quiet ? [] : [`${file.path}:1:1: error CLI001: ${message}`], targets: [] });
       failed = true;
       continue;
     }
     const parsed = time("load+parse", () => parseRule(file.path, text));
-    for (const d of parsed.parseDiagnostics) show(d, parsed.source);
+    const parseMessages: string[] = [];
+    for (const d of parsed.parseDiagnostics) show(d, parsed.source, parseMessages);
     const doc = parsed.document;
     const rule: ReportRule = {
       file: file.path,
@@ -111,45 +142,62 @@ export function processSlice(files: readonly RuleFile[], opts: BatchOptions, req
     if (fails(parsed.parseStatus, parsed.parseDiagnostics, opts.failOn)) failed = true;
     const stem = outputStem(file.relative);
     const clash = opts.stemClashes[file.absolute];
+    const targets: PendingTarget[] = [];
     for (const req of requests) {
       const outcome = time(`convert:${req.target.id}`, () => convertParsed(parsed, req, stem, opts.templateDir));
       const diags = [...outcome.result.diagnostics];
       let status = outcome.status;
-      const outputs: string[] = [];
+      let write: PendingTarget["write"] = null;
+      let blocked = false;
       const writable = status === "ok" && outcome.result.text !== null && opts.outDir !== null;
       if (writable && opts.blockedTargets.includes(req.target.id)) {
         status = "error";
         // the folder's error is printed once by the caller; the report still says it per rule
         diags.push({ code: "CLI013", severity: "error", message: `not written: the output folder of ${req.target.id} cannot be written (CLI010 above)`, span: null, target: req.target.id });
         outFailed = true;
-        rule.targets[req.target.id] = { status, profile: req.profile, outputs, diagnostics: diags.map((d) => toReportDiagnostic(d, parsed.source)) };
-        continue;
-      }
-      if (writable && clash !== undefined) {
+        blocked = true;
+      } else if (writable && clash !== undefined) {
         status = "error";
         diags.push({ code: "CLI012", severity: "error", message: `not written: its output path ${req.target.id}/${stem}${req.target.extension} is already taken by ${clash} (same relative path or name after making it safe)`, span: null, target: req.target.id });
       } else if (writable && opts.outDir) {
         const dest = join(opts.outDir, req.target.id, stem + req.target.extension);
-        try {
-          time("write", () => writeAtomic(dest, outcome.result.text as string));
-          outputs.push(displayPath(dest, opts.cwd));
-          if (outcome.result.bundleEntry !== undefined) bundles.push({ target: req.target.id, outputStem: stem, entry: outcome.result.bundleEntry });
-        } catch (e) {
-          status = "error";
+        const ticket = time("write", () => writer.write(dest, outcome.result.text as string));
+        write = { ticket, dest, bundleEntry: outcome.result.bundleEntry };
+      }
+      targets.push({ id: req.target.id, profile: req.profile, status, diags, outputs: [], write, converted: parsed.ir !== null, blocked });
+    }
+    pendingRules.push({ rule, source: parsed.source, stem, parseMessages, targets });
+  }
+
+  const t0 = performance.now();
+  const writeFailures = await writer.finish();
+  if (opts.timings) totals.set("write wait", performance.now() - t0);
+  for (const p of pendingRules) {
+    messages.push(...p.parseMessages);
+    for (const t of p.targets) {
+      if (t.write) {
+        const problem = writeFailures.get(t.write.ticket);
+        if (problem === undefined) {
+          t.outputs.push(displayPath(t.write.dest, opts.cwd));
+          if (t.write.bundleEntry !== undefined) bundles.push({ target: t.id, outputStem: p.stem, entry: t.write.bundleEntry });
+        } else {
+          t.status = "error";
           outFailed = true;
-          diags.push({ code: "CLI010", severity: "error", message: `cannot write ${dest}: ${(e as Error).message}`, span: null, target: req.target.id });
+          t.diags.push({ code: "CLI010", severity: "error", message: `cannot write ${t.write.dest}: ${problem}`, span: null, target: t.id });
         }
       }
-      for (const d of diags) show(d, parsed.source);
-      if (parsed.ir && fails(status, diags, opts.failOn)) failed = true;
-      rule.targets[req.target.id] = {
-        status: parsed.ir ? status : parsed.parseStatus,
-        profile: req.profile,
-        outputs,
-        diagnostics: diags.map((d) => toReportDiagnostic(d, parsed.source)),
+      if (!t.blocked) {
+        for (const d of t.diags) show(d, p.source, messages);
+        if (t.converted && fails(t.status, t.diags, opts.failOn)) failed = true;
+      }
+      p.rule.targets[t.id] = {
+        status: t.blocked || t.converted ? t.status : p.rule.parse.status,
+        profile: t.profile,
+        outputs: t.outputs,
+        diagnostics: t.diags.map((d) => toReportDiagnostic(d, p.source)),
       };
     }
-    rules.push(rule);
+    rules.push(p.rule);
   }
   return { rules, messages, bundles, failed, outFailed, timings: Object.fromEntries(totals) };
 }

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { Worker } from "node:worker_threads";
 
 /** Folders this process already made (writeAtomic makes each once). */
 const madeDirs = new Set<string>();
@@ -157,4 +158,82 @@ export function writeAtomic(file: string, content: string): void {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * Where a batch's per-rule outputs go. Each write is atomic (writeAtomic);
+ * `finish` waits for all of them and says which failed, so the caller can
+ * report them in the files' order whatever the timing.
+ */
+export interface OutputWriter {
+  /** Queues an atomic write; returns its ticket. */
+  write(file: string, content: string): number;
+  /** Waits for every queued write; returns the error message of each failed ticket. */
+  finish(): Promise<ReadonlyMap<number, string>>;
+}
+
+/** Writes at once, in this thread. */
+export function syncWriter(): OutputWriter {
+  const failures = new Map<number, string>();
+  let next = 0;
+  return {
+    write(file, content) {
+      const ticket = next++;
+      try {
+        writeAtomic(file, content);
+      } catch (e) {
+        failures.set(ticket, (e as Error).message);
+      }
+      return ticket;
+    },
+    finish: () => Promise.resolve(failures),
+  };
+}
+
+/** Files handed to the writer thread per message. */
+const WRITES_PER_MESSAGE = 16;
+
+/**
+ * Writes in a thread of its own (the module at `workerUrl`, see write-worker.ts),
+ * so that the file system's time (creating thousands of files costs the kernel
+ * more than converting them) overlaps the conversion on another core. The
+ * writes themselves are the same writeAtomic calls, in the same order.
+ */
+export function threadWriter(workerUrl: URL): OutputWriter {
+  const worker = new Worker(workerUrl);
+  // the thread keeps the process alive only while `finish` waits for it (not if the batch stops early)
+  worker.unref();
+  let pending: [number, string, string][] = [];
+  let next = 0;
+  let failed: Error | null = null;
+  worker.on("error", (e: Error) => {
+    failed ??= e;
+  });
+  const flush = () => {
+    if (pending.length === 0) return;
+    worker.postMessage(pending);
+    pending = [];
+  };
+  return {
+    write(file, content) {
+      const ticket = next++;
+      pending.push([ticket, file, content]);
+      if (pending.length >= WRITES_PER_MESSAGE) flush();
+      return ticket;
+    },
+    finish() {
+      flush();
+      return new Promise((resolvePromise, reject) => {
+        if (failed) return reject(failed);
+        worker.once("message", (failures: [number, string][]) => {
+          resolvePromise(new Map(failures));
+          void worker.terminate();
+        });
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new Error(`internal error: the writer thread exited with code ${code}`)));
+        worker.ref();
+        worker.postMessage(null);
+      });
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { RuleFile } from "./files.js";
 
 const { files, opts } = workerData as { files: RuleFile[]; opts: BatchOptions };
 let done = 0;
-const result = processSlice(files, opts, buildRequests(opts.targets), () => {
+const result = await processSlice(files, opts, buildRequests(opts.targets), () => {
   if (++done % 16 === 0) parentPort?.postMessage({ progress: 16 });
 });
 parentPort?.postMessage({ progress: done % 16, result });

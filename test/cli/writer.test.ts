@@ -1,0 +1,104 @@
+/**
+ * The writer thread (threadWriter, write-worker.ts): the built CLI writes its
+ * output files there. It must give the same files, report and diagnostics as
+ * writing in the main thread (which the in-process tests use), and a file
+ * that cannot be written must stay one CLI010 on that rule and target.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { syncWriter, threadWriter } from "../../src/cli/files.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const RULES = join(ROOT, "rules");
+const BIN = join(ROOT, "bin", "ruleport.js");
+const WRITE_WORKER = join(ROOT, "dist", "src", "cli", "write-worker.js");
+const built = existsSync(WRITE_WORKER) && existsSync(join(ROOT, "dist", "src", "cli", "main.js"));
+
+function workdir(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-writer-")));
+}
+
+/** Every file under `dir`, relative path -> content. */
+function tree(dir: string): Map<string, string> {
+  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile());
+  return new Map(files.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), "utf8")] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+}
+
+/** The report with the output folder's path replaced, so two runs into different folders compare. */
+function reportOf(file: string, out: string): string {
+  return readFileSync(file, "utf8").split(out).join("<out>");
+}
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+}
+
+describe("threadWriter", () => {
+  it.runIf(built)("writes each file atomically, and reports exactly the tickets that failed, with the reason", async () => {
+    const d = workdir();
+    mkdirSync(join(d, "x", "taken.yml"), { recursive: true });
+    const w = threadWriter(pathToFileURL(WRITE_WORKER));
+    const tickets = [w.write(join(d, "x", "a.yml"), "a\n"), w.write(join(d, "x", "taken.yml"), "lost\n"), w.write(join(d, "y", "b.yml"), "b\n".repeat(10_000))];
+    const failures = await w.finish();
+    expect([...failures.keys()]).toEqual([tickets[1]]);
+    expect(failures.get(tickets[1] as number)).toMatch(/EISDIR|directory/i);
+    expect(readFileSync(join(d, "x", "a.yml"), "utf8")).toBe("a\n");
+    expect(readFileSync(join(d, "y", "b.yml"), "utf8")).toBe("b\n".repeat(10_000));
+    // nothing but the two complete files and the folder that was in the way
+    expect([...tree(d).keys()].sort()).toEqual([join("x", "a.yml"), join("y", "b.yml")]);
+  });
+
+  it("syncWriter gives the same tickets and failures", async () => {
+    const d = workdir();
+    mkdirSync(join(d, "taken.yml"));
+    const w = syncWriter();
+    const tickets = [w.write(join(d, "a.yml"), "a\n"), w.write(join(d, "taken.yml"), "lost\n")];
+    const failures = await w.finish();
+    expect([...failures.keys()]).toEqual([tickets[1]]);
+    expect(readFileSync(join(d, "a.yml"), "utf8")).toBe("a\n");
+  });
+});
+
+describe("the built CLI (writer thread) against the in-process CLI (main thread writes)", () => {
+  it.runIf(built)("the example rules: byte-identical output files and report, with --jobs 1 and 2", async () => {
+    const d = workdir();
+    const inProcess = join(d, "a");
+    const code = await main(["convert", RULES, "--target", "all", "--out", inProcess, "--report", join(d, "a.json"), "--quiet"], { out: () => {}, err: () => {} });
+    const expected = tree(inProcess);
+    expect(expected.size).toBeGreaterThan(20);
+    for (const jobs of ["1", "2"]) {
+      const out = join(d, `b${jobs}`);
+      const r = cli(["convert", RULES, "--target", "all", "--out", out, "--report", join(d, `b${jobs}.json`), "--quiet", "--jobs", jobs]);
+      expect(r.status).toBe(code);
+      expect(tree(out)).toEqual(expected);
+      expect(reportOf(join(d, `b${jobs}.json`), out)).toBe(reportOf(join(d, "a.json"), inProcess));
+    }
+  });
+
+  it.runIf(built)("an output path taken by a folder: CLI010 on that rule and target only, printed once; the others and the bundles are written", () => {
+    const d = workdir();
+    const out = join(d, "out");
+    const first = readdirSync(RULES).filter((f) => f.endsWith(".toml")).sort()[0] as string;
+    const stem = first.replace(/\.toml$/, "");
+    mkdirSync(join(out, "sigma", `${stem}.yml`), { recursive: true });
+    const rep = join(d, "r.json");
+    const r = cli(["convert", RULES, "--target", "all", "--out", out, "--report", rep]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => l.includes("CLI010"))).toHaveLength(1);
+    const rp = JSON.parse(readFileSync(rep, "utf8")) as { rules: { file: string; targets: Record<string, { status: string; outputs: string[]; diagnostics: { code: string }[] }> }[]; bundles: Record<string, string[]> };
+    const bad = rp.rules.find((x) => x.file.endsWith(first));
+    expect(bad?.targets["sigma"]?.status).toBe("error");
+    expect(bad?.targets["sigma"]?.diagnostics.map((x) => x.code)).toContain("CLI010");
+    const withCli010 = rp.rules.flatMap((x) => Object.entries(x.targets).filter(([, v]) => v.diagnostics.some((g) => g.code === "CLI010")).map(([t]) => `${x.file} ${t}`));
+    expect(withCli010).toEqual([`${bad?.file} sigma`]);
+    expect(bad?.targets["sigma"]?.outputs).toEqual([]);
+    for (const rule of rp.rules) for (const [t, v] of Object.entries(rule.targets)) if (v.status === "ok") for (const o of v.outputs) expect(existsSync(o), `${t} ${o}`).toBe(true);
+    for (const files of Object.values(rp.bundles)) for (const f of files) expect(existsSync(f)).toBe(true);
+    expect([...tree(out).keys()].filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
