@@ -13,6 +13,8 @@
  */
 import type { PatternPart } from "../../src/ir/nodes.js";
 import { assertNever } from "../../src/ir/nodes.js";
+import { LuceneRegexError, parseLuceneRegex, type RNode } from "../../src/regex/lucene.js";
+import { anchorable, pcreMetaLiteral, printPcre, type PcreStyle } from "../../src/regex/pcre.js";
 
 /** A value in a Sigma detection item. */
 export type SigmaScalar = string | number | boolean | null;
@@ -104,139 +106,30 @@ export function isCanonicalInteger(s: string): boolean {
 
 export type RegexResult = { readonly ok: true; readonly source: string; readonly dotAll: boolean } | { readonly ok: false; readonly reason: string };
 
-const PCRE_META = new Set([".", "^", "$", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|", "\\", "/"]);
-const CLASS_META = new Set(["\\", "]", "[", "^", "-"]);
-
-/** Lucene's shorthand classes, spelled with the character classes Sigma's regex subset lists. */
-const SHORTHAND: Readonly<Record<string, { readonly inClass: string; readonly negated: boolean }>> = {
-  d: { inClass: "0-9", negated: false },
-  D: { inClass: "0-9", negated: true },
-  w: { inClass: "A-Za-z0-9_", negated: false },
-  W: { inClass: "A-Za-z0-9_", negated: true },
-  s: { inClass: " \\t\\n\\r", negated: false },
-  S: { inClass: " \\t\\n\\r", negated: true },
-};
-
-function escLiteral(ch: string): string {
-  return PCRE_META.has(ch) ? "\\" + ch : ch;
-}
+/**
+ * Sigma's `re` values: plain groups `( )` (the form Sigma rules use), and `/`
+ * escaped besides PCRE's metacharacters (some backends delimit regular
+ * expressions with it).
+ */
+const SIGMA_REGEX: PcreStyle = { group: "(", literal: (ch) => (ch === "/" ? "\\/" : pcreMetaLiteral(ch)) };
 
 /**
- * Translates an anchored Lucene regexp into an anchored PCRE. Lucene has no
- * anchors (`^`, `$` are literal characters), `.` matches any character
- * (including a newline: the caller adds the `s` flag when `dotAll`), `"..."`
- * quotes a literal string and `@` is any string; the intersection `&`,
- * complement `~`, numeric interval `<n-m>` and empty language `#` have no PCRE
- * counterpart in Sigma's subset.
+ * Translates an anchored Lucene regexp into an anchored PCRE for `re`: the
+ * shared parser reads Lucene's dialect (src/regex/lucene.ts: no anchors, `.`
+ * matches a newline, `"..."` quotes, `@` is any string, `<n-m>` a numeric
+ * interval) and the shared printer writes it (src/regex/pcre.ts); `dotAll`
+ * says the caller must add `s`. Complement `~` and intersection `&` have no
+ * counterpart.
  */
 export function translateLuceneRegex(src: string): RegexResult {
-  let out = "";
-  let dotAll = false;
-  let depth = 0;
-  let topAlternation = false;
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    const c = src[i] as string;
-    if (c === "\\") {
-      const e = src[i + 1];
-      if (e === undefined) return { ok: false, reason: "the regular expression ends with a lone backslash" };
-      const sh = SHORTHAND[e];
-      out += sh ? `[${sh.negated ? "^" : ""}${sh.inClass}]` : escLiteral(e);
-      i += 2;
-      continue;
-    }
-    if (c === '"') {
-      const close = src.indexOf('"', i + 1);
-      if (close < 0) return { ok: false, reason: "unterminated quoted string in the regular expression" };
-      for (const ch of src.slice(i + 1, close)) out += escLiteral(ch);
-      i = close + 1;
-      continue;
-    }
-    if (c === "[") {
-      const r = translateClass(src, i);
-      if (!r.ok) return r;
-      out += r.text;
-      i = r.end;
-      continue;
-    }
-    switch (c) {
-      case ".":
-        dotAll = true;
-        out += ".";
-        break;
-      case "@":
-        dotAll = true;
-        out += ".*";
-        break;
-      case "(":
-        depth++;
-        out += "(";
-        break;
-      case ")":
-        depth--;
-        out += ")";
-        break;
-      case "|":
-        if (depth === 0) topAlternation = true;
-        out += "|";
-        break;
-      case "*":
-      case "+":
-      case "?":
-        out += c;
-        break;
-      case "{": {
-        const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-        if (!m) return { ok: false, reason: "malformed repetition `{...}` in the regular expression" };
-        out += m[0];
-        i += m[0].length;
-        continue;
-      }
-      case "&":
-        return { ok: false, reason: "Lucene's intersection operator `&` has no counterpart in Sigma regular expressions" };
-      case "~":
-        return { ok: false, reason: "Lucene's complement operator `~` has no counterpart in Sigma regular expressions" };
-      case "<":
-        return { ok: false, reason: "Lucene's numeric interval `<n-m>` has no counterpart in Sigma regular expressions" };
-      case "#":
-        return { ok: false, reason: "Lucene's empty-language operator `#` has no counterpart in Sigma regular expressions" };
-      default:
-        out += escLiteral(c);
-    }
-    i++;
+  let tree: RNode;
+  try {
+    tree = parseLuceneRegex(src);
+  } catch (e) {
+    if (e instanceof LuceneRegexError) return { ok: false, reason: `invalid Lucene regular expression: ${e.message}` };
+    throw e;
   }
-  const body = topAlternation ? `(${out})` : out;
-  return { ok: true, source: `^${body}$`, dotAll };
-}
-
-function translateClass(src: string, start: number): { ok: true; text: string; end: number } | { ok: false; reason: string } {
-  let i = start + 1;
-  let out = "[";
-  if (src[i] === "^") {
-    out += "^";
-    i++;
-  }
-  let first = true;
-  while (i < src.length) {
-    const c = src[i] as string;
-    if (c === "]" && !first) return { ok: true, text: out + "]", end: i + 1 };
-    if (c === "\\") {
-      const e = src[i + 1];
-      if (e === undefined) break;
-      const sh = SHORTHAND[e];
-      if (sh) {
-        if (sh.negated) return { ok: false, reason: `a negated shorthand \`\\${e}\` inside a character class has no counterpart in Sigma regular expressions` };
-        out += sh.inClass;
-      } else out += CLASS_META.has(e) ? "\\" + e : e;
-      i += 2;
-      first = false;
-      continue;
-    }
-    if (c === "[") out += "\\[";
-    else out += c;
-    i++;
-    first = false;
-  }
-  return { ok: false, reason: "unterminated character class in the regular expression" };
+  const r = printPcre(tree, SIGMA_REGEX);
+  if (!r.ok) return { ok: false, reason: `Lucene's ${r.construct} has no counterpart in Sigma regular expressions` };
+  return { ok: true, source: `^${anchorable(r.source, SIGMA_REGEX, tree)}$`, dotAll: r.dotAll };
 }

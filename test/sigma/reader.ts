@@ -71,7 +71,12 @@ export function pcreToLucene(src: string): string {
     if (c === "\\") {
       const e = body[i + 1] ?? "";
       i++;
-      if (inClass && (e === "t" || e === "n" || e === "r")) out += e === "t" ? "\t" : e === "n" ? "\n" : "\r";
+      const hex = e === "x" ? /^\{([0-9a-fA-F]+)\}/.exec(body.slice(i + 1)) : null;
+      if (hex) {
+        // \x{HH}: a code point written by number; in Lucene, an escaped literal
+        out += "\\" + String.fromCodePoint(parseInt(hex[1] as string, 16));
+        i += (hex[0] as string).length;
+      } else if (e === "t" || e === "n" || e === "r") out += e === "t" ? "\t" : e === "n" ? "\n" : "\r";
       else if (/[A-Za-z0-9]/.test(e)) out += e;
       else out += "\\" + e;
       continue;

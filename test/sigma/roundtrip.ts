@@ -10,7 +10,7 @@
 import type { Condition, EventQuery, PatternPart, RuleIR } from "../../src/ir/nodes.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import { setField } from "../../src/eval/fields.js";
-import { parseLuceneRegex, sampleRegex } from "../../src/eval/lucene-regex.js";
+import { parseLuceneRegex, sampleRegex } from "../../src/regex/lucene.js";
 import type { MappingSpec } from "../../src/mapping/index.js";
 import { mapEventQuery, splitOf } from "../../targets/sigma/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";

@@ -192,7 +192,30 @@ describe("Lucene regexp -> Sigma re", () => {
     expect(translateLuceneRegex("\\d+@")).toEqual({ ok: true, source: "^[0-9]+.*$", dotAll: true });
   });
   it("rejects Lucene operators without a counterpart", () => {
-    for (const src of ["a&b", "~a", "<1-5>", "a#"]) expect(translateLuceneRegex(src).ok).toBe(false);
+    for (const src of ["a&b", "~a", "x(~a)y"]) expect(translateLuceneRegex(src).ok).toBe(false);
+  });
+  it("writes numeric intervals as digit patterns and the empty language as a failing lookahead", () => {
+    const js = (src: string) => {
+      const r = translateLuceneRegex(src);
+      if (!r.ok) throw new Error(r.reason);
+      return new RegExp(r.source, r.dotAll ? "s" : "");
+    };
+    // Lucene: <8-12> matches the numbers 8..12 with any leading zeros (different widths); <05-10> is zero-padded
+    const any = js("v<8-12>");
+    expect(["v8", "v12", "v008", "v7", "v13", "v1"].map((x) => any.test(x))).toEqual([true, true, true, false, false, false]);
+    const padded = js("<05-10>");
+    expect(["05", "10", "5", "11", "04"].map((x) => padded.test(x))).toEqual([true, true, false, false, false]);
+    expect(["a", ""].map((x) => js("a#").test(x))).toEqual([false, false]);
+  });
+  it("groups only where precedence needs it, and quantified quantifiers get their own group", () => {
+    const src = (l: string) => (translateLuceneRegex(l) as { source: string }).source;
+    expect(src("(ab)c")).toBe("^abc$");
+    expect(src('"ab"+')).toBe("^(ab)+$");
+    expect(src("(a|b)c")).toBe("^(a|b)c$");
+    // Lucene `a*?` is (a*)?; in PCRE `a*?` would be a lazy star
+    expect(src("a*?")).toBe("^(a*)?$");
+    // a class holding a backslash and `]`: both escaped inside the PCRE class
+    expect(src(String.raw`[\\\]]x`)).toBe(String.raw`^[\\\]]x$`);
   });
 });
 

@@ -102,7 +102,7 @@ describe("functions, regex and cidr", () => {
     expect(stringValues(r.text as string)).toContain("(?si)^(?:.*mini(?:dump)?.*)\\z");
   });
   it("a Lucene operator without PCRE counterpart is unsupported, with its span", () => {
-    const r = convert('process where host.os.type == "windows" and process.command_line regex """a#b"""');
+    const r = convert('process where host.os.type == "windows" and process.command_line regex """a~b"""');
     expect(r.status).toBe("unsupported");
     expect(r.codes).toContain("SPLUNK021");
     expect(r.text).toBeNull();

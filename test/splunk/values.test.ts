@@ -161,6 +161,10 @@ describe("Lucene regexp -> PCRE", () => {
     ["^a$", "^ and $ are literal characters", ["^a$"], ["a"]],
     ["\\d+", "predefined class", ["123"], ["12a"]],
     ["a@", "@ is any string", ["a", "abc"], ["ba"]],
+    ["v<1-5>", "numeric interval, bounds of one width: that width", ["v1", "v3", "v5"], ["v0", "v6", "v05"]],
+    ["<8-12>", "numeric interval, bounds of different widths: any leading zeros", ["8", "12", "0009"], ["7", "13"]],
+    ["a#b", "# is the empty language: nothing matches", [], ["ab", "a#b"]],
+    ["(?i)a", "`?` right after `(` is a plain character in Lucene", ["?ia"], ["a", "A"]],
   ];
   it.each(cases)("%s (%s)", (src, _what, yes, no) => {
     const r = luceneToPcre(src);
@@ -170,7 +174,7 @@ describe("Lucene regexp -> PCRE", () => {
     for (const s of yes) expect(runPcre(pcre, s)).toBe(true);
     for (const s of no) expect(runPcre(pcre, s)).toBe(false);
   });
-  it.each(["a~b", "a&b", "<1-5>", "a#b", "(?i)a", "[abc", "(ab", "ab)"])("reports %s instead of guessing", (src) => {
+  it.each(["a~b", "a&b", "[abc", "(ab", "ab)", "<ab>", "\\q"])("reports %s instead of guessing", (src) => {
     expect(luceneToPcre(src).ok).toBe(false);
   });
 });
