@@ -43,6 +43,7 @@ export interface OsqueryEmit {
  * the ECS values whose list holds X (none when no list does).
  */
 export interface ValueTable {
+  /** `alias.column`: a base column or a joined one. */
   readonly column: string;
   readonly map: ReadonlyMap<string, readonly string[]>;
 }
@@ -144,15 +145,18 @@ export function parseEmit(source: SourceSpec, file: string, span: Span | null): 
           continue;
         }
         const column = t["column"];
-        const col = column.startsWith(`${alias as string}.`) ? column.slice((alias as string).length + 1) : column;
-        if (!hasColumn(table, col)) bad(`\`emit.values.${ecs}.column\`: \`${column}\` is not a column of ${table}`);
+        const dot = column.indexOf(".");
+        const owner = dot < 0 ? (alias as string) : column.slice(0, dot);
+        const col = dot < 0 ? column : column.slice(dot + 1);
+        const ownerTable = owner === alias ? table : joins.find((j) => j.alias === owner)?.table;
+        if (!ownerTable || !hasColumn(ownerTable, col)) bad(`\`emit.values.${ecs}.column\`: \`${column}\` is not a column of ${table} or of a join`);
         const map = new Map<string, string[]>();
         for (const [k, v] of Object.entries(t["map"])) {
           const l = v === null ? [] : Array.isArray(v) && v.length === 0 ? [] : scalarList(v);
           if (!l) bad(`\`emit.values.${ecs}.map.${k}\` must be a value or a list of values`);
           else map.set(k, l);
         }
-        values.set(ecs, { column: `${alias as string}.${col}`, map });
+        values.set(ecs, { column: `${owner}.${col}`, map });
       }
   }
   const json: [string, string][] = [];

@@ -106,15 +106,17 @@ export function translateValues(c: Condition, tables: ReadonlyMap<string, ValueT
     for (const v of leaf.values) {
       const exact = exactText(v);
       const known = [...table.map.keys()].some((k) => (v.kind === "pattern" && exact === null ? patternMatches(v, k, leaf.caseSensitive) : exact !== null && (leaf.caseSensitive ? exact === k : exact.toLowerCase() === k.toLowerCase())));
-      if (!known) unknown.push(exact ?? "(pattern)");
-      for (const x of valuesFor(v, table, leaf.caseSensitive)) if (!mapped.includes(x)) mapped.push(x);
+      const xs = valuesFor(v, table, leaf.caseSensitive);
+      // Not in the vocabulary, or in it with no column value (a table that never records it).
+      if (!known || xs.length === 0) unknown.push(exact ?? "(pattern)");
+      for (const x of xs) if (!mapped.includes(x)) mapped.push(x);
     }
     handled.push(leaf.subject.span);
     if (unknown.length)
       out.push(
         warning(
           "OSQUERY141",
-          `\`${leaf.subject.path}\` ${unknown.map((u) => JSON.stringify(u)).join(", ")} ${unknown.length === 1 ? "is" : "are"} not in the vocabulary this table's rows are given (${[...table.map.keys()].join(", ")}): no row has ${unknown.length === 1 ? "it" : "them"}`,
+          `\`${leaf.subject.path}\` ${unknown.map((u) => JSON.stringify(u)).join(", ")}: no row of this table has ${unknown.length === 1 ? "this value" : "these values"} (the values its rows are given: ${[...table.map].filter(([, xs]) => xs.length > 0).map(([k]) => k).join(", ")}), so ${unknown.length === 1 ? "it matches" : "they match"} nothing`,
           leaf.span,
           T,
         ),

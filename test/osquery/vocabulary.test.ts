@@ -158,3 +158,39 @@ describe("osquery: Windows event logs on windows_events", () => {
     expect(iam.diagnostics.map((d) => d.code)).toEqual(["OSQUERY011"]);
   });
 });
+
+describe("osquery: code signature booleans from the authenticode result", () => {
+  const bool = (value: boolean) => ({ kind: "boolean" as const, value, span: { start: 0, end: 0 } });
+  const rule = eventRule(
+    "process",
+    and(
+      match("host.os.type", [text("windows")], true),
+      match("process.name", [text("evil.exe")], false),
+      { kind: "or", operands: [match("process.code_signature.trusted", [bool(false)], true), match("process.code_signature.exists", [bool(false)], true)], span: { start: 0, end: 0 } },
+    ),
+  );
+  const proc = (f: Record<string, unknown>) => ({ "event.category": "process", "event.type": "start", "host.os.type": "windows", "process.name": "evil.exe", ...f });
+
+  it("joins authenticode and compares its result", () => {
+    const r = convert(rule, ["OS: Windows"]);
+    expect(r.text).toContain("LEFT JOIN authenticode AS sig ON sig.path = e.path");
+    expect(r.text).toContain("sig.result IN ('valid', 'invalid', 'distrusted', 'untrusted')");
+    expect(r.text).toContain("sig.result = 'missing'");
+    expect(r.diagnostics.map((d) => d.code)).toContain("OSQUERY120");
+  });
+
+  it("SQLite returns exactly the events the evaluator matches", async () => {
+    const r = convert(rule, ["OS: Windows"]);
+    const events = [
+      proc({ "process.executable": "C:\\A\\evil.exe", "process.code_signature.exists": true, "process.code_signature.trusted": false }), // signed, untrusted: match
+      proc({ "process.executable": "C:\\B\\evil.exe", "process.code_signature.exists": true, "process.code_signature.trusted": true }), // trusted
+      proc({ "process.executable": "C:\\C\\evil.exe", "process.code_signature.exists": false }), // unsigned: match
+      proc({ "process.executable": "C:\\D\\evil.exe" }), // no signature information: neither test holds
+    ];
+    const db = await openOsqueryDb();
+    const a = checkAgreement(db, r.text as string, events, rule, documentWith(["OS: Windows"]), mapping);
+    expect(a.skipped).toEqual([]);
+    expect(a.expected).toEqual([0, 2]);
+    expect(a.got).toEqual(a.expected);
+  });
+});

@@ -233,8 +233,10 @@ export function eventRows(
     for (const [f, t] of emit.values) byColumn.set(t.column, [...(byColumn.get(t.column) ?? []), [f, t]]);
     for (const [column, tables] of byColumn) {
       const [alias, col] = split(column);
-      const r = rowOf(alias);
       const fixed = alias === emit.alias ? emit.where.find(([c]) => c === col)?.[1] : undefined;
+      // None of the fields: the column stays empty (NULL), unless the source fixes its values.
+      if (!fixed && tables.every(([f]) => !flat.has(f))) continue;
+      const r = rowOf(alias);
       // OTHER first: an event without these fields is a row whose value none of them names.
       const candidates = [OTHER, ...new Set(tables.flatMap(([, t]) => [...t.map.values()].flat()))].filter((x) => !fixed || fixed.includes(x));
       const inverse = (t: ValueTable, x: string) => [...t.map].filter(([, xs]) => xs.includes(x)).map(([k]) => k).sort();
