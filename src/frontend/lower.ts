@@ -7,6 +7,7 @@ import { assertNever, type Condition, type Detection, type EventQuery, type Pipe
 import { type Diagnostic, error, hasErrors, type Result, unsupported } from "../diagnostics/index.js";
 import { parseEql } from "./eql/index.js";
 import { foldFilters, parseKql, parseLucene } from "./kql/index.js";
+import { cidrTermsToCalls } from "./ip-terms.js";
 import type { RuleDocument } from "./rule-document.js";
 
 const ZERO: Span = { start: 0, end: 0 };
@@ -71,6 +72,8 @@ export function lowerRule(doc: RuleDocument): Result<RuleIR | null> {
 
   const detection = lowerDetection(doc, diagnostics);
   if (!query || hasErrors(diagnostics)) return { value: null, diagnostics };
+  // A CIDR block as the value of an `ip` field is a range test in Elasticsearch.
+  query = mapConditions(query, cidrTermsToCalls);
 
   const ir: RuleIR = {
     language,
@@ -103,23 +106,28 @@ function andConditions(a: Condition, b: Condition): Condition {
   return { kind: "and", operands, span: a.span };
 }
 
+/** Applies `f` to the condition of every event query (the query, or each term and `until`). */
+function mapConditions(query: Query, f: (c: Condition) => Condition): Query {
+  const event = (q: EventQuery): EventQuery => ({ ...q, condition: f(q.condition) });
+  const term = (t: SequenceTerm): SequenceTerm => ({ ...t, query: event(t.query) });
+  switch (query.kind) {
+    case "event":
+      return event(query);
+    case "sequence":
+      return { ...query, terms: query.terms.map(term), until: query.until ? term(query.until) : null };
+    case "sample":
+      return { ...query, terms: query.terms.map(term) };
+    default:
+      return assertNever(query, "query");
+  }
+}
+
 /**
  * Kibana applies a rule's filters to every event the search reads, so for a
  * sequence or sample they hold on every term (and on `until`).
  */
 function andIntoQuery(query: Query, extra: Condition): Query {
-  const intoEvent = (q: EventQuery): EventQuery => ({ ...q, condition: andConditions(q.condition, extra) });
-  const intoTerm = (t: SequenceTerm): SequenceTerm => ({ ...t, query: intoEvent(t.query) });
-  switch (query.kind) {
-    case "event":
-      return intoEvent(query);
-    case "sequence":
-      return { ...query, terms: query.terms.map(intoTerm), until: query.until ? intoTerm(query.until) : null };
-    case "sample":
-      return { ...query, terms: query.terms.map(intoTerm) };
-    default:
-      return assertNever(query, "query");
-  }
+  return mapConditions(query, (c) => andConditions(c, extra));
 }
 
 function lowerDetection(doc: RuleDocument, diagnostics: Diagnostic[]): Detection {
