@@ -13,7 +13,7 @@
  * client.ip, server.ip, host.ip, related.ip, observer.ip, *.nat.ip) and to
  * `dns.resolved_ip`.
  */
-import { assertNever, type Condition, type Match, type Span, type Value } from "../ir/nodes.js";
+import { type Condition, mapLeaves, type Match, type Span, type Value } from "../ir/nodes.js";
 
 export function isEcsIpField(path: string): boolean {
   return path.endsWith(".ip") || path === "ip" || path === "dns.resolved_ip";
@@ -64,29 +64,5 @@ function rewriteMatch(c: Match): Condition {
 
 /** Rewrites CIDR-block values of `ip` fields into cidrMatch tests, everywhere in a condition. */
 export function cidrTermsToCalls(c: Condition): Condition {
-  switch (c.kind) {
-    case "and":
-    case "or": {
-      const operands = c.operands.map(cidrTermsToCalls);
-      return operands.every((o, i) => o === c.operands[i]) ? c : { ...c, operands };
-    }
-    case "not": {
-      const operand = cidrTermsToCalls(c.operand);
-      return operand === c.operand ? c : { ...c, operand };
-    }
-    case "nested": {
-      const condition = cidrTermsToCalls(c.condition);
-      return condition === c.condition ? c : { ...c, condition };
-    }
-    case "match":
-      return rewriteMatch(c);
-    case "compare":
-    case "regex-match":
-    case "exists":
-    case "test":
-    case "fulltext":
-      return c;
-    default:
-      return assertNever(c, "condition");
-  }
+  return mapLeaves(c, (leaf) => (leaf.kind === "match" ? rewriteMatch(leaf) : leaf));
 }

@@ -434,3 +434,38 @@ export type ValueKind = Value["kind"];
 export function assertNever(x: never, what = "node"): never {
   throw new Error(`internal error: unhandled ${what} ${JSON.stringify(x)}`);
 }
+
+/** A condition with no sub-conditions (what `mapLeaves` hands to its function). */
+export type LeafCondition = Exclude<Condition, And | Or | Not | Nested>;
+
+/**
+ * Rebuilds a condition with `f` applied to every leaf, through and / or / not
+ * and into nested queries. A subtree whose leaves all come back unchanged is
+ * returned as it was (same object), so callers can tell whether anything changed.
+ */
+export function mapLeaves(c: Condition, f: (leaf: LeafCondition) => Condition): Condition {
+  switch (c.kind) {
+    case "and":
+    case "or": {
+      const operands = c.operands.map((o) => mapLeaves(o, f));
+      return operands.every((o, i) => o === c.operands[i]) ? c : { ...c, operands };
+    }
+    case "not": {
+      const operand = mapLeaves(c.operand, f);
+      return operand === c.operand ? c : { ...c, operand };
+    }
+    case "nested": {
+      const condition = mapLeaves(c.condition, f);
+      return condition === c.condition ? c : { ...c, condition };
+    }
+    case "match":
+    case "compare":
+    case "regex-match":
+    case "exists":
+    case "test":
+    case "fulltext":
+      return f(c);
+    default:
+      return assertNever(c, "condition");
+  }
+}

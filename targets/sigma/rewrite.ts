@@ -12,7 +12,7 @@
  * Basic Multilingual Plane.
  */
 import type { Condition, Match, PatternPart, RegexMatch, Span, Value } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, mapLeaves } from "../../src/ir/nodes.js";
 
 function asMatch(c: Extract<Condition, { kind: "test" }>): Match | null {
   const v = c.value;
@@ -74,25 +74,20 @@ function lengthMatch(c: Match): Condition | null {
 
 /** Rewrites string-function tests on fields into pattern matches. */
 export function rewriteStringFunctions(c: Condition): Condition {
-  switch (c.kind) {
-    case "and":
-    case "or":
-      return { ...c, operands: c.operands.map(rewriteStringFunctions) };
-    case "not":
-      return { ...c, operand: rewriteStringFunctions(c.operand) };
-    case "test":
-      return asMatch(c) ?? c;
-    case "compare":
-      return lengthCompare(c) ?? c;
-    case "match":
-      return lengthMatch(c) ?? c;
-    case "regex-match":
-    case "exists":
-    case "fulltext":
-      return c;
-    case "nested":
-      return { ...c, condition: rewriteStringFunctions(c.condition) };
-    default:
-      return assertNever(c, "condition");
-  }
+  return mapLeaves(c, (leaf) => {
+    switch (leaf.kind) {
+      case "test":
+        return asMatch(leaf) ?? leaf;
+      case "compare":
+        return lengthCompare(leaf) ?? leaf;
+      case "match":
+        return lengthMatch(leaf) ?? leaf;
+      case "regex-match":
+      case "exists":
+      case "fulltext":
+        return leaf;
+      default:
+        return assertNever(leaf, "condition");
+    }
+  });
 }

@@ -12,7 +12,7 @@
  *   is left to the mapping's unmapped policy.
  */
 import type { Condition, MatchValue, Span } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, mapLeaves } from "../../src/ir/nodes.js";
 import { type Diagnostic, info } from "../../src/diagnostics/index.js";
 import { exactText, pattern } from "../../src/mapping/index.js";
 
@@ -28,30 +28,10 @@ export interface ValueMap {
   readonly missing: string | null;
 }
 
-function mapConditions(c: Condition, f: (leaf: Condition) => Condition): Condition {
-  switch (c.kind) {
-    case "and":
-    case "or":
-      return { ...c, operands: c.operands.map((o) => mapConditions(o, f)) };
-    case "not":
-      return { ...c, operand: mapConditions(c.operand, f) };
-    case "nested":
-      return { ...c, condition: mapConditions(c.condition, f) };
-    case "match":
-    case "compare":
-    case "regex-match":
-    case "exists":
-    case "test":
-    case "fulltext":
-      return f(c);
-    default:
-      return assertNever(c, "condition");
-  }
-}
 
 /** Rewrites exact `file.extension` matches to suffix matches on `into` (`file.name`, or `file.path`, which ends the same way). */
 export function extensionToName(c: Condition, into: "file.name" | "file.path", out: Diagnostic[]): Condition {
-  return mapConditions(c, (leaf) => {
+  return mapLeaves(c, (leaf) => {
     if (leaf.kind !== "match" || leaf.subject.kind !== "field" || leaf.subject.path !== "file.extension") return leaf;
     const texts = leaf.values.map(exactText);
     if (texts.some((t) => t === null || t === "" || t.includes(".") || leaf.values.some((v) => v.kind !== "pattern"))) return leaf;
@@ -64,7 +44,7 @@ export function extensionToName(c: Condition, into: "file.name" | "file.path", o
 /** Rewrites matches on value-mapped fields (still under their ECS names after mapping); returns the spans it handled. */
 export function mapValues(c: Condition, tables: ReadonlyMap<string, ValueMap>, out: Diagnostic[]): { condition: Condition; handled: Span[] } {
   const handled: Span[] = [];
-  const condition = mapConditions(c, (leaf) => {
+  const condition = mapLeaves(c, (leaf) => {
     if (leaf.kind !== "match" || leaf.subject.kind !== "field") return leaf;
     const table = tables.get(leaf.subject.path);
     if (!table) return leaf;
