@@ -60,7 +60,8 @@ for (const profile of osquery.profiles.map((p) => p.name)) {
   const okRules = [];
   for (const { rel, p } of parsedOk) {
     const o = convertParsed(p, { target: osquery, profile, mapping }, rel.replace(/\.toml$/, ""));
-    let platform = o.result.bundleEntry?.platform;
+    const entries = Array.isArray(o.result.bundleEntry) ? o.result.bundleEntry : o.result.bundleEntry ? [o.result.bundleEntry] : [];
+    let platform = entries.length > 1 ? "split" : entries[0]?.platform;
     if (!platform) {
       const q = p.ir.query.kind === "event" ? p.ir.query : p.ir.query.terms[0]?.query;
       const os = q ? [...factsOf(q, p.ir, p.document).os] : [];
@@ -78,7 +79,9 @@ for (const profile of osquery.profiles.map((p) => p.name)) {
       const err = prepareError(db, o.result.text);
       if (err) prepareFailures.push(`${rel}: ${err}`);
       const approx = o.result.diagnostics.filter((d) => APPROXIMATIONS.has(d.code)).map((d) => d.code);
-      okRules.push({ rel, p, sql: o.result.text, approx: [...new Set(approx)] });
+      // A rule split per platform is checked per platform: that platform's query and source.
+      const parts = entries.length > 1 ? entries.map((e) => ({ sql: e.query, os: e.os })) : [{ sql: o.result.text, os: undefined }];
+      okRules.push({ rel, p, parts, approx: [...new Set(approx)] });
     }
   }
   const tot = { ok: 0, unsupported: 0, error: 0 };
@@ -117,15 +120,27 @@ for (const profile of osquery.profiles.map((p) => p.name)) {
     const sdb = await openOsqueryDb();
     if (r.approx.length === 0) exact++;
     try {
-      const a = checkAgreement(sdb, r.sql, evs, r.p.ir, r.p.document, mapping);
-      events += evs.length;
-      inserted += a.inserted;
-      matched += a.expected.length;
-      const line = `${r.rel}: evaluator ${JSON.stringify(a.expected)} vs SQLite ${JSON.stringify(a.got)}`;
-      if (a.agree) r.approx.length === 0 ? agreed++ : approxAgreed++;
-      else if (r.approx.length === 0) disagreements.push(line);
-      else approxDisagreements.push(`${line} (announced: ${r.approx.join(", ")})`);
-      if (verbose && a.skipped.length) console.log(`  ${r.rel}: skipped ${a.skipped.map((s) => `#${s.index} ${s.reason}`).join("; ")}`);
+      let agree = true;
+      const lines = [];
+      for (const part of r.parts) {
+        const pdb = r.parts.length > 1 ? await openOsqueryDb() : sdb;
+        try {
+          const a = checkAgreement(pdb, part.sql, evs, r.p.ir, r.p.document, mapping, part.os);
+          events += evs.length;
+          inserted += a.inserted;
+          matched += a.expected.length;
+          if (!a.agree) {
+            agree = false;
+            lines.push(`${r.rel}${part.os ? ` (${part.os})` : ""}: evaluator ${JSON.stringify(a.expected)} vs SQLite ${JSON.stringify(a.got)}`);
+          }
+          if (verbose && a.skipped.length) console.log(`  ${r.rel}${part.os ? ` (${part.os})` : ""}: skipped ${a.skipped.map((s) => `#${s.index} ${s.reason}`).join("; ")}`);
+        } finally {
+          if (pdb !== sdb) pdb.close();
+        }
+      }
+      if (agree) r.approx.length === 0 ? agreed++ : approxAgreed++;
+      else if (r.approx.length === 0) disagreements.push(...lines);
+      else approxDisagreements.push(...lines.map((l) => `${l} (announced: ${r.approx.join(", ")})`));
     } catch (e) {
       disagreements.push(`${r.rel}: ${e.message}`);
     } finally {

@@ -9,7 +9,13 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
-export function sqlHeader(doc: RuleDocument, rule: RuleIR, where: { platform: string; table: string; profile: string; interval: number; setup: string | null }): string {
+export interface HeaderPart {
+  readonly platform: string;
+  readonly table: string;
+  readonly setup: string | null;
+}
+
+export function sqlHeader(doc: RuleDocument, rule: RuleIR, where: { parts: readonly HeaderPart[]; profile: string; interval: number }): string {
   const lines: string[] = [`-- ${clean(doc.name)}`, `-- rule_id: ${clean(doc.ruleId)}`];
   if (doc.description) lines.push(`-- description: ${clean(doc.description)}`);
   lines.push(`-- severity: ${clean(doc.severity)}${doc.riskScore !== null ? ` (risk ${doc.riskScore})` : ""}`);
@@ -24,7 +30,13 @@ export function sqlHeader(doc: RuleDocument, rule: RuleIR, where: { platform: st
   if (dates.length) lines.push(`-- dates: ${clean(dates.join(", "))}`);
   if (doc.license) lines.push(`-- license: ${clean(doc.license)}`);
   lines.push(`-- schedule: every ${where.interval}s (rule interval ${clean(rule.schedule.interval)}, look-back ${clean(rule.schedule.from)})`);
-  lines.push(`-- osquery: profile ${where.profile}, platform ${where.platform}, table ${where.table}`);
-  if (where.setup) lines.push(`-- osquery setup: ${clean(where.setup)}`);
+  if (where.parts.length === 1) {
+    const p = where.parts[0] as HeaderPart;
+    lines.push(`-- osquery: profile ${where.profile}, platform ${p.platform}, table ${p.table}`);
+    if (p.setup) lines.push(`-- osquery setup: ${clean(p.setup)}`);
+  } else {
+    lines.push(`-- osquery: profile ${where.profile}, one query per platform: ${where.parts.map((p) => `${p.platform} (${p.table})`).join(", ")}`);
+    for (const p of where.parts) if (p.setup) lines.push(`-- osquery setup (${p.platform}): ${clean(p.setup)}`);
+  }
   return `${lines.join("\n")}\n`;
 }

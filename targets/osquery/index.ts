@@ -95,17 +95,15 @@ function constrains(c: Condition, scope: ReturnType<typeof makeScope>): boolean 
   return false;
 }
 
-type Converted = { sql: string; platform: Platform; table: string; setup: string | null };
+type Converted = { sql: string; platform: Platform; table: string; setup: string | null; os?: string };
 
 /**
  * The data source a query reads: the first source whose `when` holds and on
- * which the query converts without errors (a Linux file rule that names the
- * process needs process_file_events; one that does not reads file_events).
- * When none converts, the diagnostics are those of the first source.
+ * which the query converts without errors; when none converts, the diagnostics
+ * are those of the first source.
  */
-function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): Converted | null {
-  const { rule, document, mapping, profile } = input;
-  const facts = factsOf(query, rule, document);
+function convertFor(input: ConvertInput, query: EventQuery, facts: RuleFacts, diagnostics: Diagnostic[]): Converted | null {
+  const { mapping, profile } = input;
   const candidates = candidateSources(mapping, facts);
   if (candidates.length === 0) {
     diagnostics.push(unsupported("OSQUERY010", `no osquery table in profile \`${profile}\` for ${describeFacts(facts)}; the mapping ${mapping.file} has no source for it`, query.span, T));
@@ -125,9 +123,41 @@ function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagn
   return null;
 }
 
+const OS_ORDER = ["windows", "linux", "macos"];
+
+/**
+ * One query, or one per operating system: a rule for several operating systems
+ * that no single source covers (its tables differ per platform) becomes one
+ * query per platform, each in that platform's pack; every platform must convert.
+ */
+function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): Converted[] | null {
+  const facts = factsOf(query, input.rule, input.document);
+  if (facts.os.size < 2 || candidateSources(input.mapping, facts).length > 0) {
+    const r = convertFor(input, query, facts, diagnostics);
+    return r ? [r] : null;
+  }
+  const parts: Converted[] = [];
+  const seen = new Set<string>();
+  const oses = [...facts.os].sort((a, b) => OS_ORDER.indexOf(a) - OS_ORDER.indexOf(b));
+  for (const os of oses) {
+    const d: Diagnostic[] = [];
+    const r = convertFor(input, query, { ...facts, os: new Set([os]) }, d);
+    for (const x of d) {
+      const key = `${x.code}:${x.span?.start}:${x.span?.end}:${x.message}`;
+      if (!seen.has(key)) diagnostics.push(x);
+      seen.add(key);
+    }
+    if (!r) return null;
+    parts.push({ ...r, os });
+  }
+  diagnostics.push(info("OSQUERY015", `the rule covers ${oses.join(", ")}, whose osquery tables differ: one query per platform (${parts.map((p) => `${p.platform}: ${p.table}`).join("; ")}), each in its platform's pack`, query.span, T));
+  return parts;
+}
+
 /** The source the target converts a query on (see convertEvent), with the JSON fields it uses; for the test harness. */
-export function chosenSource(query: EventQuery, rule: RuleIR, document: RuleDocument, mapping: MappingSpec, profile: string): SourceSpec | null {
-  const facts = factsOf(query, rule, document);
+export function chosenSource(query: EventQuery, rule: RuleIR, document: RuleDocument, mapping: MappingSpec, profile: string, os?: string): SourceSpec | null {
+  const all = factsOf(query, rule, document);
+  const facts = os ? { ...all, os: new Set([os]) } : all;
   const input = { rule, document, mapping, profile, outputStem: "x" } as ConvertInput;
   for (const source of candidateSources(mapping, facts)) {
     if (!convertOn(input, query, facts, source, [])) continue;
@@ -276,24 +306,27 @@ export const osquery = {
     const diagnostics: Diagnostic[] = [];
     ruleLevelChecks(input.rule, diagnostics);
     if (hasErrors(diagnostics) || input.rule.query.kind !== "event") return { text: null, diagnostics };
-    const r = convertEvent(input, input.rule.query, diagnostics);
-    if (!r) return { text: null, diagnostics };
+    const parts = convertEvent(input, input.rule.query, diagnostics);
+    if (!parts) return { text: null, diagnostics };
     const { interval, diagnostic } = scheduleSeconds(input.rule.schedule.interval, input.rule.query.span);
     if (diagnostic) diagnostics.push(diagnostic);
-    const entry: PackEntry = {
+    const entries: PackEntry[] = parts.map((r) => ({
       name: input.outputStem.split("/").pop() as string,
       ruleId: input.document.ruleId,
       query: r.sql,
       interval,
       platform: r.platform,
+      ...(r.os ? { os: r.os } : {}),
       description: input.document.name,
       snapshot: input.profile === "live",
       packDescription: packDescription(input.document),
-    };
-    return { text: `${sqlHeader(input.document, input.rule, { platform: r.platform, table: r.table, profile: input.profile, interval, setup: r.setup })}${r.sql}\n`, diagnostics, bundleEntry: entry };
+    }));
+    const header = sqlHeader(input.document, input.rule, { parts: parts.map((r) => ({ platform: r.platform, table: r.table, setup: r.setup })), profile: input.profile, interval });
+    const body = parts.length === 1 ? (parts[0] as Converted).sql : parts.map((r) => `-- platform ${r.platform}: ${r.table}\n${r.sql}`).join("\n\n");
+    return { text: `${header}${body}\n`, diagnostics, bundleEntry: entries.length === 1 ? entries[0] : entries };
   },
   bundle(entries: readonly { readonly outputStem: string; readonly entry: unknown }[], profile: string): readonly OutputFile[] {
-    return buildPacks(entries.map((e) => e.entry as PackEntry), profile);
+    return buildPacks(entries.flatMap((e) => (Array.isArray(e.entry) ? (e.entry as PackEntry[]) : [e.entry as PackEntry])), profile);
   },
 } satisfies TargetDefinition;
 

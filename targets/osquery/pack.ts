@@ -16,6 +16,8 @@ export interface PackEntry {
   readonly query: string;
   readonly interval: number;
   readonly platform: Platform;
+  /** The operating system of one query of a rule split per platform (for the test harness). */
+  readonly os?: string;
   readonly description: string;
   /** Live profile: report the full result each run; events profile: only added rows. */
   readonly snapshot: boolean;

@@ -97,9 +97,10 @@ export function eventRows(
   rule: RuleIR,
   document: RuleDocument,
   mapping: MappingSpec,
+  os?: string,
 ): { tables: Map<string, Row[]>; represented: (EventRows | string)[]; events: object[] } {
   if (rule.query.kind !== "event") throw new Error("eventRows: only event queries");
-  const chosen = chosenSource(rule.query, rule, document, mapping, "events");
+  const chosen = chosenSource(rule.query, rule, document, mapping, "events", os);
   if (!chosen) throw new Error("eventRows: no source");
   const parsed = parseEmit(chosen, mapping.file, null).value;
   if (!parsed || parsed.kind !== "table") throw new Error("eventRows: source without a table");
@@ -306,8 +307,9 @@ export function eventRows(
 }
 
 /** Inserts the events' rows, runs the query, and compares with the evaluator. */
-export function checkAgreement(db: Database, sql: string, events: readonly object[], rule: RuleIR, document: RuleDocument, mapping: MappingSpec): Agreement {
-  const { tables, represented, events: augmented } = eventRows(events, rule, document, mapping);
+/** `os`: the operating system of one query of a rule split per platform (PackEntry.os). */
+export function checkAgreement(db: Database, sql: string, events: readonly object[], rule: RuleIR, document: RuleDocument, mapping: MappingSpec, os?: string): Agreement {
+  const { tables, represented, events: augmented } = eventRows(events, rule, document, mapping, os);
   for (const [t, rs] of tables) for (const r of rs) insert(db, t, r);
   const inserted = new Set<number>();
   const skipped: { index: number; reason: string }[] = [];

@@ -169,7 +169,8 @@ export async function openOsqueryDb(): Promise<Database> {
 /** Prepares (compiles) a statement; returns the SQLite error message, or null when it prepares. */
 export function prepareError(db: Database, sql: string): string | null {
   try {
-    db.prepare(sql).free();
+    // Every statement (a rule split per platform has one query per platform).
+    for (const stmt of db.iterateStatements(sql)) stmt.free();
     return null;
   } catch (e) {
     return (e as Error).message;
