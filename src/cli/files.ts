@@ -168,8 +168,10 @@ export function writeAtomic(file: string, content: string): void {
 export interface OutputWriter {
   /** Queues an atomic write; returns its ticket. */
   write(file: string, content: string): number;
-  /** Waits for every queued write; returns the error message of each failed ticket. */
+  /** Waits for every write queued so far; returns the error message of each failed ticket (of all so far). */
   finish(): Promise<ReadonlyMap<number, string>>;
+  /** Releases the writer (after the last finish). */
+  close(): void;
 }
 
 /** Writes at once, in this thread. */
@@ -187,6 +189,7 @@ export function syncWriter(): OutputWriter {
       return ticket;
     },
     finish: () => Promise.resolve(failures),
+    close: () => {},
   };
 }
 
@@ -225,15 +228,19 @@ export function threadWriter(workerUrl: URL): OutputWriter {
       flush();
       return new Promise((resolvePromise, reject) => {
         if (failed) return reject(failed);
+        const onError = (e: Error) => reject(e);
+        const onExit = (code: number) => reject(new Error(`internal error: the writer thread exited with code ${code}`));
         worker.once("message", (failures: [number, string][]) => {
+          worker.off("error", onError).off("exit", onExit).unref();
           resolvePromise(new Map(failures));
-          void worker.terminate();
         });
-        worker.once("error", reject);
-        worker.once("exit", (code) => reject(new Error(`internal error: the writer thread exited with code ${code}`)));
+        worker.once("error", onError).once("exit", onExit);
         worker.ref();
         worker.postMessage(null);
       });
+    },
+    close() {
+      void worker.terminate();
     },
   };
 }

@@ -17,7 +17,7 @@ import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
 import { type Config, findConfig, loadConfig } from "./config.js";
 import { type BatchOptions, buildRequests, type FailOn, processSlice, type SliceResult } from "./batch.js";
-import { discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type RuleFile, syncWriter, threadWriter, writeAtomic } from "./files.js";
+import { discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type OutputWriter, type RuleFile, syncWriter, threadWriter, writeAtomic } from "./files.js";
 import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -104,8 +104,19 @@ interface Io {
 }
 const stdio: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
 
+/** How output files are written: in a writer thread running this module (a URL), or in the main thread (null). */
+export interface MainOptions {
+  readonly writerModule?: URL | null;
+}
+
+/** The writer thread's module, when the CLI runs compiled (from TypeScript sources, under tests, there is none). */
+function defaultWriterModule(): URL | null {
+  const url = new URL("./write-worker.js", import.meta.url);
+  return import.meta.url.endsWith(".js") && existsSync(fileURLToPath(url)) ? url : null;
+}
+
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+export async function main(argv: readonly string[], io: Io = stdio, options: MainOptions = {}): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
     io.out(helpText());
@@ -138,7 +149,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     switch (spec.name) {
       case "check":
       case "convert":
-        return await runBatch(spec.name, args, io);
+        return await runBatch(spec.name, args, io, options.writerModule === undefined ? defaultWriterModule() : options.writerModule);
       case "targets":
         return listTargets(io);
       case "events": {
@@ -221,7 +232,7 @@ function failOnOf(args: ParsedArgs, config: Config | null): FailOn {
   return f as FailOn;
 }
 
-async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): Promise<number> {
+async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, writerModule: URL | null): Promise<number> {
   const configFile = flagString(args, "config") ?? findConfig(process.cwd());
   const config = configFile ? loadConfig(configFile) : null;
   const failOn = failOnOf(args, config);
@@ -306,75 +317,89 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io): Pr
   };
   const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(files.length, mode === "check" ? "parse" : "convert") : null;
   const jobs = Math.min(jobsFlag ? Number(jobsFlag) : DEFAULT_JOBS, Math.max(1, Math.floor(files.length / MIN_FILES_PER_JOB)));
-  const slices = await runSlices(files, opts, requests, jobs, progress);
-  progress?.done();
-
-  const report: Report = emptyReport(version());
-  for (const r of requests) report.summary.targets[r.target.id] = { ok: 0, unsupported: 0, error: 0, profile: r.profile };
-  let failed = false;
-  let outFailed = false;
-  let printed = 0;
-  const printLimit = verbose ? Infinity : 200;
-  if (!quiet) for (const m of blockedMessages) io.err(m);
-  blockedMessages = [];
-  const timings = new Map<string, number>();
-  const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
-  for (const s of slices) {
-    report.rules.push(...s.rules);
-    for (const m of s.messages) if (printed++ < printLimit) io.err(m);
-    for (const b of s.bundles) {
-      const list = bundles.get(b.target) ?? [];
-      list.push({ outputStem: b.outputStem, entry: b.entry });
-      bundles.set(b.target, list);
-    }
-    failed ||= s.failed;
-    outFailed ||= s.outFailed;
-    for (const [k, v] of Object.entries(s.timings)) timings.set(k, (timings.get(k) ?? 0) + v);
+  const writer = outDir !== null && writerModule !== null ? threadWriter(writerModule) : syncWriter();
+  try {
+    return await finishBatch(await runSlices(files, opts, requests, jobs, progress, writer));
+  } finally {
+    writer.close();
   }
 
-  if (outDir && !outFailed) {
-    for (const req of requests) {
-      if (!req.target.bundle) continue;
+  /** After the slices: merge them, write the bundles, the report and the summary; returns the exit code. */
+  async function finishBatch(slices: SliceResult[]): Promise<number> {
+    progress?.done();
+
+    const report: Report = emptyReport(version());
+    for (const r of requests) report.summary.targets[r.target.id] = { ok: 0, unsupported: 0, error: 0, profile: r.profile };
+    let failed = false;
+    let outFailed = false;
+    let printed = 0;
+    const printLimit = verbose ? Infinity : 200;
+    if (!quiet) for (const m of blockedMessages) io.err(m);
+    blockedMessages = [];
+    const timings = new Map<string, number>();
+    const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
+    for (const s of slices) {
+      report.rules.push(...s.rules);
+      for (const m of s.messages) if (printed++ < printLimit) io.err(m);
+      for (const b of s.bundles) {
+        const list = bundles.get(b.target) ?? [];
+        list.push({ outputStem: b.outputStem, entry: b.entry });
+        bundles.set(b.target, list);
+      }
+      failed ||= s.failed;
+      outFailed ||= s.outFailed;
+      for (const [k, v] of Object.entries(s.timings)) timings.set(k, (timings.get(k) ?? 0) + v);
+    }
+
+    if (outDir && !outFailed) {
+      const queued: { target: string; dest: string; ticket: number }[] = [];
+      for (const req of requests) {
+        if (!req.target.bundle) continue;
+        const t0 = performance.now();
+        const out = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, opts.templateDir);
+        report.bundles[req.target.id] = [];
+        for (const f of out) {
+          const dest = join(outDir, req.target.id, outputStem(f.path.replace(/(\.[A-Za-z0-9]+)$/, "")) + (/(\.[A-Za-z0-9]+)$/.exec(f.path)?.[1] ?? ""));
+          queued.push({ target: req.target.id, dest, ticket: writer.write(dest, f.content) });
+        }
+        timings.set("bundle", (timings.get("bundle") ?? 0) + performance.now() - t0);
+      }
       const t0 = performance.now();
-      const out = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, opts.templateDir);
-      const written: string[] = [];
-      for (const f of out) {
-        const dest = join(outDir, req.target.id, outputStem(f.path.replace(/(\.[A-Za-z0-9]+)$/, "")) + (/(\.[A-Za-z0-9]+)$/.exec(f.path)?.[1] ?? ""));
-        try {
-          writeAtomic(dest, f.content);
-          written.push(displayPath(dest));
-        } catch (e) {
-          io.err(`ruleport: error CLI010: cannot write ${dest}: ${(e as Error).message}`);
+      const failures = await writer.finish();
+      timings.set("bundle write wait", performance.now() - t0);
+      for (const q of queued) {
+        const problem = failures.get(q.ticket);
+        if (problem === undefined) report.bundles[q.target]?.push(displayPath(q.dest));
+        else {
+          io.err(`ruleport: error CLI010: cannot write ${q.dest}: ${problem}`);
           failed = true;
         }
       }
-      timings.set("bundle", (timings.get("bundle") ?? 0) + performance.now() - t0);
-      report.bundles[req.target.id] = written;
     }
-  }
-  if (outFailed) failed = true;
+    if (outFailed) failed = true;
 
-  summarise(report);
-  const reportFile = flagString(args, "report");
-  if (reportFile) {
-    try {
-      writeAtomic(resolve(reportFile), JSON.stringify(format === "sarif" ? toSarif(report) : report, null, 2) + "\n");
-    } catch (e) {
-      io.err(`ruleport: error CLI011: cannot write the report ${reportFile}: ${(e as Error).message}`);
-      failed = true;
+    summarise(report);
+    const reportFile = flagString(args, "report");
+    if (reportFile) {
+      try {
+        writeAtomic(resolve(reportFile), JSON.stringify(format === "sarif" ? toSarif(report) : report, null, 2) + "\n");
+      } catch (e) {
+        io.err(`ruleport: error CLI011: cannot write the report ${reportFile}: ${(e as Error).message}`);
+        failed = true;
+      }
     }
+    if (!quiet) {
+      if (printed > printLimit) io.err(`... ${printed - printLimit} more diagnostics (use --verbose or the report)`);
+      io.err(summaryText(report));
+    }
+    if (opts.timings) {
+      const t = Object.fromEntries([...timings].map(([k, v]) => [k, Math.round(v * 10) / 10]));
+      const usage = process.resourceUsage();
+      const cpu = { cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000), mainThreadCpuMs: mainThreadCpuMs() };
+      io.err(`timings: ${JSON.stringify({ ...t, jobs, ...cpu, maxRssMB: Math.round(usage.maxRSS / 1024) })}`);
+    }
+    return failed ? 1 : 0;
   }
-  if (!quiet) {
-    if (printed > printLimit) io.err(`... ${printed - printLimit} more diagnostics (use --verbose or the report)`);
-    io.err(summaryText(report));
-  }
-  if (opts.timings) {
-    const t = Object.fromEntries([...timings].map(([k, v]) => [k, Math.round(v * 10) / 10]));
-    const usage = process.resourceUsage();
-    const cpu = { cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000), mainThreadCpuMs: mainThreadCpuMs() };
-    io.err(`timings: ${JSON.stringify({ ...t, jobs, ...cpu, maxRssMB: Math.round(usage.maxRSS / 1024) })}`);
-  }
-  return failed ? 1 : 0;
 }
 
 /**
@@ -408,13 +433,9 @@ const DEFAULT_JOBS = 1;
  * thread, the others in worker threads (only from the compiled CLI, where the
  * worker module exists). Results come back in file order.
  */
-async function runSlices(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], jobs: number, progress: Progress | null): Promise<SliceResult[]> {
-  const compiled = import.meta.url.endsWith(".js");
+async function runSlices(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], jobs: number, progress: Progress | null, writer: OutputWriter): Promise<SliceResult[]> {
   const workerUrl = new URL("./worker.js", import.meta.url);
-  const writerUrl = new URL("./write-worker.js", import.meta.url);
-  // this thread's output files are written by a writer thread (from the compiled CLI, where its module exists)
-  const writer = opts.outDir !== null && compiled && existsSync(fileURLToPath(writerUrl)) ? threadWriter(writerUrl) : syncWriter();
-  if (jobs <= 1 || !compiled || !existsSync(fileURLToPath(workerUrl))) {
+  if (jobs <= 1 || !import.meta.url.endsWith(".js") || !existsSync(fileURLToPath(workerUrl))) {
     return [await processSlice(files, opts, requests, () => progress?.tick(), writer)];
   }
   const size = Math.ceil(files.length / jobs);

@@ -1,7 +1,8 @@
 /**
  * The writer thread of a batch (threadWriter in files.ts): receives lists of
  * [ticket, file, content], writes each atomically in order, and at the end
- * (a null message) posts the tickets that failed, with their error messages.
+ * each null message (after the writes before it) posts the tickets that
+ * failed so far, with their error messages.
  */
 import { parentPort } from "node:worker_threads";
 import { writeAtomic } from "./files.js";

@@ -64,41 +64,64 @@ describe("threadWriter", () => {
   });
 });
 
-describe("the built CLI (writer thread) against the in-process CLI (main thread writes)", () => {
-  it.runIf(built)("the example rules: byte-identical output files and report, with --jobs 1 and 2", async () => {
+const quietIo = { out: () => {}, err: () => {} };
+
+interface Report {
+  rules: { file: string; targets: Record<string, { status: string; outputs: string[]; diagnostics: { code: string }[] }> }[];
+}
+
+describe("convert with a writer thread against writing in the main thread (in process)", () => {
+  it.runIf(built)("the example rules: byte-identical output files and report", async () => {
     const d = workdir();
-    const inProcess = join(d, "a");
-    const code = await main(["convert", RULES, "--target", "all", "--out", inProcess, "--report", join(d, "a.json"), "--quiet"], { out: () => {}, err: () => {} });
-    const expected = tree(inProcess);
+    const a = join(d, "a");
+    const b = join(d, "b");
+    const codeA = await main(["convert", RULES, "--target", "all", "--out", a, "--report", join(d, "a.json"), "--quiet"], quietIo, { writerModule: null });
+    const codeB = await main(["convert", RULES, "--target", "all", "--out", b, "--report", join(d, "b.json"), "--quiet"], quietIo, { writerModule: pathToFileURL(WRITE_WORKER) });
+    expect(codeB).toBe(codeA);
+    const expected = tree(a);
     expect(expected.size).toBeGreaterThan(20);
-    for (const jobs of ["1", "2"]) {
-      const out = join(d, `b${jobs}`);
-      const r = cli(["convert", RULES, "--target", "all", "--out", out, "--report", join(d, `b${jobs}.json`), "--quiet", "--jobs", jobs]);
-      expect(r.status).toBe(code);
-      expect(tree(out)).toEqual(expected);
-      expect(reportOf(join(d, `b${jobs}.json`), out)).toBe(reportOf(join(d, "a.json"), inProcess));
-    }
+    expect(tree(b)).toEqual(expected);
+    expect(reportOf(join(d, "b.json"), b)).toBe(reportOf(join(d, "a.json"), a));
   });
 
-  it.runIf(built)("an output path taken by a folder: CLI010 on that rule and target only, printed once; the others and the bundles are written", () => {
-    const d = workdir();
-    const out = join(d, "out");
+  it.runIf(built)("an output path taken by a folder: CLI010 on that rule and target only, printed once; the same messages, report and files as in the main thread", async () => {
     const first = readdirSync(RULES).filter((f) => f.endsWith(".toml")).sort()[0] as string;
-    const stem = first.replace(/\.toml$/, "");
-    mkdirSync(join(out, "sigma", `${stem}.yml`), { recursive: true });
-    const rep = join(d, "r.json");
-    const r = cli(["convert", RULES, "--target", "all", "--out", out, "--report", rep]);
-    expect(r.status).toBe(1);
-    expect(r.stderr.split("\n").filter((l) => l.includes("CLI010"))).toHaveLength(1);
-    const rp = JSON.parse(readFileSync(rep, "utf8")) as { rules: { file: string; targets: Record<string, { status: string; outputs: string[]; diagnostics: { code: string }[] }> }[]; bundles: Record<string, string[]> };
+    const runs = await Promise.all(
+      [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule, i) => {
+        const d = workdir();
+        const out = join(d, "out");
+        mkdirSync(join(out, "sigma", first.replace(/\.toml$/, ".yml")), { recursive: true });
+        const rep = join(d, "r.json");
+        const err: string[] = [];
+        const code = await main(["convert", RULES, "--target", "all", "--out", out, "--report", rep], { out: () => {}, err: (s) => err.push(s.split(out).join("<out>")) }, { writerModule });
+        return { i, code, err, files: tree(out), report: reportOf(rep, out), parsed: JSON.parse(readFileSync(rep, "utf8")) as Report };
+      }),
+    );
+    const [main_, thread] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    expect(thread.code).toBe(1);
+    expect(thread.err.join("\n").split("\n").filter((l) => l.includes("CLI010"))).toHaveLength(1);
+    const rp = thread.parsed;
     const bad = rp.rules.find((x) => x.file.endsWith(first));
     expect(bad?.targets["sigma"]?.status).toBe("error");
-    expect(bad?.targets["sigma"]?.diagnostics.map((x) => x.code)).toContain("CLI010");
+    expect(bad?.targets["sigma"]?.outputs).toEqual([]);
     const withCli010 = rp.rules.flatMap((x) => Object.entries(x.targets).filter(([, v]) => v.diagnostics.some((g) => g.code === "CLI010")).map(([t]) => `${x.file} ${t}`));
     expect(withCli010).toEqual([`${bad?.file} sigma`]);
-    expect(bad?.targets["sigma"]?.outputs).toEqual([]);
-    for (const rule of rp.rules) for (const [t, v] of Object.entries(rule.targets)) if (v.status === "ok") for (const o of v.outputs) expect(existsSync(o), `${t} ${o}`).toBe(true);
-    for (const files of Object.values(rp.bundles)) for (const f of files) expect(existsSync(f)).toBe(true);
-    expect([...tree(out).keys()].filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(rp.rules.filter((x) => x !== bad).flatMap((x) => Object.values(x.targets)).filter((t) => t.status === "ok").length).toBeGreaterThan(10);
+    for (const rule of rp.rules) for (const v of Object.values(rule.targets)) if (v.status === "ok") for (const o of v.outputs) expect(existsSync(o)).toBe(true);
+    expect([...thread.files.keys()].filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect({ code: thread.code, err: thread.err, files: thread.files, report: thread.report }).toEqual({ code: main_.code, err: main_.err, files: main_.files, report: main_.report });
+  });
+});
+
+describe("the built CLI", () => {
+  it.runIf(built)("--jobs 1 and --jobs 2 write byte-identical files and reports", () => {
+    const d = workdir();
+    const runs = ["1", "2"].map((jobs) => {
+      const out = join(d, `o${jobs}`);
+      const r = cli(["convert", RULES, "--target", "all", "--out", out, "--report", join(d, `r${jobs}.json`), "--quiet", "--jobs", jobs]);
+      return { code: r.status, files: tree(out), report: reportOf(join(d, `r${jobs}.json`), out) };
+    });
+    expect(runs[0]?.files.size).toBeGreaterThan(20);
+    expect(runs[1]).toEqual(runs[0]);
   });
 });
