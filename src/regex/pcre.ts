@@ -19,6 +19,10 @@ export interface PcreStyle {
   readonly group: "(" | "(?:";
   /** Escapes one literal character outside a class (each target knows its delimiters). */
   readonly literal: (ch: string) => string;
+  /** What matches nothing (Lucene's `#`): `(?!)` by default; RE2 has no lookahead. */
+  readonly nothing?: string;
+  /** The largest repetition count the engine takes (RE2: 1000); beyond it the tree is not printable. */
+  readonly maxRepeat?: number;
 }
 
 /** `construct` names what has no PCRE counterpart, for the caller's message. */
@@ -60,6 +64,7 @@ export function printPcre(node: RNode, style: PcreStyle): PcreResult {
   let dotAll = false;
   let problem: string | null = null;
   const group = (text: string): string => `${style.group}${text})`;
+  const nothing = style.nothing ?? "(?!)";
 
   const lit = (s: string): Printed => {
     const cps = Array.from(s);
@@ -74,6 +79,7 @@ export function printPcre(node: RNode, style: PcreStyle): PcreResult {
       case "concat":
         return { text: n.items.map((i) => { const p = print(i); return p.prec === 0 ? group(p.text) : p.text; }).join(""), prec: 1 };
       case "repeat": {
+        if (style.maxRepeat !== undefined && Math.max(n.min, n.max ?? 0) > style.maxRepeat) problem ??= `repetition count above ${style.maxRepeat}`;
         const inner = print(n.e);
         const operand = inner.prec === 2 && inner.text !== "" ? inner.text : group(inner.text);
         const q = n.min === 0 && n.max === 1 ? "?" : n.min === 0 && n.max === null ? "*" : n.min === 1 && n.max === null ? "+" : n.max === n.min ? `{${n.min}}` : `{${n.min},${n.max === null ? "" : n.max}}`;
@@ -81,7 +87,7 @@ export function printPcre(node: RNode, style: PcreStyle): PcreResult {
         return { text: `${n.e.k === "repeat" ? group(inner.text) : operand}${q}`, prec: 2 };
       }
       case "set": {
-        if (n.ranges.length === 0 && !n.negate) return { text: "(?!)", prec: 2 };
+        if (n.ranges.length === 0 && !n.negate) return { text: nothing, prec: 2 };
         if (n.ranges.length === 0) {
           dotAll = true; // `[^]`: any character
           return { text: ".", prec: 2 };
@@ -96,7 +102,7 @@ export function printPcre(node: RNode, style: PcreStyle): PcreResult {
         dotAll = true;
         return { text: ".*", prec: 2 };
       case "empty-lang":
-        return { text: "(?!)", prec: 2 };
+        return { text: nothing, prec: 2 };
       case "str":
         return lit(n.s);
       case "interval":
