@@ -185,25 +185,30 @@ function skipTomlString(t: string, i: number): number {
     const close = t.indexOf("'", i + 1);
     return close < 0 ? -1 : close + 1;
   }
-  let j = i + (triple ? 3 : 1);
+  // Jumps from quote to quote (indexOf) instead of reading every character: a
+  // quote is escaped exactly when an odd run of backslashes precedes it (each
+  // `\\` pair is one escape), and the run cannot reach back past the opening quote.
+  const body = i + (triple ? 3 : 1);
   const n = t.length;
-  while (j < n) {
-    const c = t.charCodeAt(j);
-    if (c === 92) {
-      j += 2;
+  const newline = triple ? n : t.indexOf("\n", body);
+  let j = body;
+  for (;;) {
+    const q2 = t.indexOf('"', j);
+    if (q2 < 0 || (!triple && newline >= 0 && newline < q2)) return -1;
+    let k = q2;
+    while (k > body && t.charCodeAt(k - 1) === 92) k--;
+    if ((q2 - k) % 2 === 1) {
+      j = q2 + 1;
       continue;
     }
-    if (c === 34) {
-      if (!triple) return j + 1;
-      if (t.charCodeAt(j + 1) === 34 && t.charCodeAt(j + 2) === 34) {
-        let end = j + 3;
-        while (end < n && t.charCodeAt(end) === 34 && end - j < 5) end++;
-        return end;
-      }
-    } else if (c === 10 && !triple) return -1;
-    j++;
+    if (!triple) return q2 + 1;
+    if (t.charCodeAt(q2 + 1) === 34 && t.charCodeAt(q2 + 2) === 34) {
+      let end = q2 + 3;
+      while (end < n && t.charCodeAt(end) === 34 && end - q2 < 5) end++;
+      return end;
+    }
+    j = q2 + 1;
   }
-  return -1;
 }
 
 /**
