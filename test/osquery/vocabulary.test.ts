@@ -65,6 +65,15 @@ describe("osquery: vocabulary edge cases", () => {
     expect(r.diagnostics.map((d) => d.code)).toContain("OSQUERY013");
   });
 
+  it("socket_events: only connect rows are read; an accepted connection is not recorded there", () => {
+    const lin = (c: Parameters<typeof and>[0]) => convert(eventRule("network", and(match("host.os.type", [text("linux")], true), c)), ["OS: Linux"]);
+    const out = lin(match("event.action", [text("connection_attempted")], true));
+    expect(out.text).toContain("WHERE e.action = 'connect'");
+    // ECS source.* is the initiator: this host, whose address osquery does not record for a connect
+    expect(lin(match("source.ip", [text("10.0.0.1")], true)).diagnostics.map((d) => d.code)).toContain("OSQUERY100");
+    expect(lin(match("event.action", [text("connection_accepted")], true)).diagnostics.map((d) => d.code)).toContain("OSQUERY013");
+  });
+
   it("a wildcard value matches the vocabulary entries it matches", () => {
     const r = convert(eventRule("file", and(match("host.os.type", [text("linux")], true), match("event.action", [wild("*at*")], false))), ["OS: Linux"]);
     // creation, modification ("modific-at-ion") and attributes_modified hold "at"; deletion, rename, open do not

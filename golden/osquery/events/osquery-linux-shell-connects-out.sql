@@ -10,6 +10,7 @@
 -- osquery: profile events, platform linux, table socket_events
 SELECT e.*
 FROM socket_events AS e
-WHERE (e.path LIKE '%/bash' OR e.path LIKE '%/sh' OR e.path LIKE '%/dash' OR e.path LIKE '%/nc' OR e.path LIKE '%/ncat')
+WHERE e.action = 'connect'
+  AND (e.path LIKE '%/bash' OR e.path LIKE '%/sh' OR e.path LIKE '%/dash' OR e.path LIKE '%/nc' OR e.path LIKE '%/ncat')
   AND e.remote_port IN (4444, 1337, 9001)
   AND NOT coalesce((inet_aton(e.remote_address) BETWEEN 167772160 AND 184549375 OR inet_aton(e.remote_address) BETWEEN 2130706432 AND 2147483647 OR inet_aton(e.remote_address) BETWEEN 3232235520 AND 3232301055 OR CASE WHEN instr(e.remote_address, ':') > 0 THEN in_cidr_block('::1/128', e.remote_address) END OR CASE WHEN instr(e.remote_address, ':') > 0 THEN in_cidr_block('fe80::/10', e.remote_address) END), 0);
