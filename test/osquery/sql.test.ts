@@ -245,6 +245,30 @@ describe("mapping data and metadata", () => {
     expect(msgs.some((m) => m.includes("unknown emit key `colour`"))).toBe(true);
     expect(msgs.some((m) => m.includes("`nope` is not a column of process_etw_events"))).toBe(true);
   });
+  it("malformed emit.values and emit.json are errors too", async () => {
+    const { parseMapping } = await import("../../src/mapping/index.js");
+    const bad = parseMapping(
+      "bad.yaml",
+      [
+        "sources:",
+        "  - id: f",
+        "    when: { category: [file] }",
+        "    emit:",
+        "      table: ntfs_journal_events",
+        "      alias: e",
+        "      values: { event.type: { column: e.nope, map: { creation: [FileCreation] } }, event.action: { map: {} } }",
+        "      json: { winlog.event_data: \"data:$.EventData.\", winlog.user_data.: \"nope:$.UserData.\" }",
+        "    fields: { file.path: e.path }",
+      ].join("\n"),
+    );
+    const out = osquery.convert({ rule: eventRule("file", match("file.path", [text("a")], true)), document: winDoc, profile: "events", mapping: bad, outputStem: "x" });
+    expect(out.text).toBeNull();
+    const msgs = out.diagnostics.filter((d) => d.code === "OSQUERY090").map((d) => d.message);
+    expect(msgs.some((m) => m.includes("`e.nope` is not a column of ntfs_journal_events or of a join"))).toBe(true);
+    expect(msgs.some((m) => m.includes("`emit.values.event.action` must be { column"))).toBe(true);
+    expect(msgs.some((m) => m.includes("`emit.json.winlog.event_data` must map a prefix ending in"))).toBe(true);
+    expect(msgs.some((m) => m.includes("`nope` is not a column of ntfs_journal_events"))).toBe(true);
+  });
   it("metadata with line breaks stays inside its comment line", () => {
     const doc = { ...documentWith(["OS: Windows"], "evil\nDROP TABLE x; --"), description: "a\r\nb\u2028c" };
     const out = osquery.convert({ rule: eventRule("process", match("process.executable", [text("a")], true)), document: doc, profile: "events", mapping: events, outputStem: "x" });
