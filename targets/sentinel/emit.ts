@@ -12,6 +12,7 @@
  *     types: { EcsArgsCount: long }         # optional: KQL types of computed columns (default string; `string[]`: a
  *                                           # dynamic array holding a multi-valued ECS field, matched element-wise)
  *     notes: { EcsArgsCount: "..." }         # optional: computed columns that only approximate their ECS field (each use warns)
+ *     requires: [dns.question.name]          # optional: the source is eligible only for queries that require one of these ECS fields
  *     caveat: "..."                          # optional: how this source only approximates the Elastic data (every use warns)
  *     connectors: [{ connectorId: MicrosoftThreatProtection, dataTypes: [DeviceProcessEvents] }]
  *     entities: { Host: { HostName: DeviceName }, ... }  # Sentinel entity mappings (identifier: column)
@@ -44,7 +45,7 @@ export interface SentinelEmit {
   readonly entities: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "caveat", "connectors", "entities"];
+const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "caveat", "requires", "connectors", "entities"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -84,6 +85,8 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
   const notes = stringRecord(e["notes"]);
   if (!notes) problems.push("`notes` must map computed column names to explanations");
   else for (const k of Object.keys(notes)) if (!extend || !Object.hasOwn(extend, k)) problems.push(`\`notes\` names \`${k}\`, which is not a computed column in \`extend\``);
+  const requires = e["requires"];
+  if (requires !== undefined && !(Array.isArray(requires) && requires.every((x) => typeof x === "string"))) problems.push("`requires` must be a list of ECS field names");
   const caveat = e["caveat"] ?? null;
   if (caveat !== null && typeof caveat !== "string") problems.push("`caveat` must be a string");
   const connectors: Connector[] = [];

@@ -11,6 +11,7 @@ import { reduceOptional } from "./optional.js";
 import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
 import { cidrValuesToCalls } from "./ip.js";
+import { requiresOneOf } from "./requires.js";
 import { columnsOf, type KqlType } from "./schema.js";
 import { kqlSpan } from "./schedule.js";
 
@@ -92,7 +93,15 @@ export function prepareTerm(
     return null;
   }
   let pick: { source: SourceSpec; condition: Condition; keys: Value[]; diagnostics: Diagnostic[] } | null = null;
-  for (const source of candidates) {
+  const eligible = candidates.filter((s) => {
+    const req = s.emit["requires"];
+    return !Array.isArray(req) || requiresOneOf(query.condition, req.filter((x): x is string => typeof x === "string"));
+  });
+  if (eligible.length === 0) {
+    out.push(unsupported("SENTINEL001", `no data source in the \`${profile}\` mapping holds the events this query reads (the matching sources need fields the query does not require)`, query.span, T));
+    return null;
+  }
+  for (const source of eligible) {
     const diagnostics: Diagnostic[] = [];
     const mapCtx = { spec: mapping, source, target: "sentinel", code: "SENTINEL" };
     const missing = (path: string) => (lookupField(mapCtx, path)?.to.length ?? 0) === 0;

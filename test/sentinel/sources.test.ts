@@ -139,3 +139,17 @@ describe("CIDR blocks on ip fields (ES matches a term on an ip field written as 
     expect(r.text).toContain('ProcessCommandLine =~ "10.0.0.0/8"');
   });
 });
+
+describe("DNS sources only for queries that need a DNS field (emit.requires)", () => {
+  // Elastic keeps lookups and connections in one data stream; imDns / DnsQueryResponse hold only lookups.
+  it.each(["asim", "mde"])("%s: a query that only excludes DNS names also matches connections: not read from the DNS table", (profile) => {
+    const r = convert(rule('network where host.os.type == "windows" and process.name : "certutil.exe" and not dns.question.name : "*.digicert.com"'), profile);
+    expect(r.status).toBe("unsupported");
+    expect(r.text).not.toContain("imDns");
+  });
+  it.each(["asim", "mde"])("%s: a query that requires a DNS name reads the DNS table", (profile) => {
+    const r = convert(rule('network where host.os.type == "windows" and process.name : "certutil.exe" and dns.question.name : "*.example.com"'), profile);
+    expect(r.status).toBe("ok");
+    expect(r.text).toMatch(/^(imDns\(\)|DeviceEvents)\n/);
+  });
+});
