@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Speed benchmark: `ruleport convert <folder> --target all` as a whole process (start-up
-// included), several runs; prints wall time, rules per second, peak memory and time per phase.
+// included), several runs; prints wall time, rules per second, peak memory, time per phase,
+// and CPU time (whole process and main thread), which, unlike wall time, stays meaningful
+// when other processes share the cores (the load average is printed before and after).
 // Usage: node scripts/bench.mjs [folder] [--runs N] [--jobs N]   (npm run bench builds first)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import * as os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,14 +33,20 @@ const count = (d) => {
 count(folder);
 
 const results = [];
+// Every run writes into a fresh folder; all are removed at the end: removing a run's
+// ~7,000 files just before the next run would slow that run's file creation (ext4
+// without a journal skips recently deleted inodes), which measures the bench, not ruleport.
+const outs = [];
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+const loadBefore = load();
 for (let i = 0; i < runs; i++) {
-  const out = mkdtempSync(join(tmpdir(), "ruleport-bench-"));
+  const out = mkdtempSync(join(os.tmpdir(), "ruleport-bench-"));
+  outs.push(out);
   const argv = [join(root, "bin", "ruleport.js"), "convert", folder, "--target", "all", "--out", join(out, "o"), "--quiet", "--timings"];
   if (jobs) argv.push("--jobs", jobs);
   const t0 = performance.now();
   const r = spawnSync(process.execPath, argv, { encoding: "utf8" });
   const wall = performance.now() - t0;
-  rmSync(out, { recursive: true, force: true });
   const line = (r.stderr ?? "").split("\n").find((l) => l.startsWith("timings: "));
   if (!line) {
     console.error(`bench: run ${i + 1} printed no timings (exit ${r.status})\n${r.stderr}`);
@@ -46,6 +54,8 @@ for (let i = 0; i < runs; i++) {
   }
   results.push({ wall, ...JSON.parse(line.slice("timings: ".length)) });
 }
+const loadAfter = load();
+for (const out of outs) rmSync(out, { recursive: true, force: true });
 results.sort((a, b) => a.wall - b.wall);
 const best = results[0];
 const median = results[Math.floor(results.length / 2)];
@@ -53,5 +63,15 @@ console.log(`bench: ${rules} rules from ${folder}, all targets, ${runs} runs${jo
 console.log(`  wall time: best ${(best.wall / 1000).toFixed(3)} s, median ${(median.wall / 1000).toFixed(3)} s (whole process, start-up included)`);
 console.log(`  rules per second: ${Math.round(rules / (median.wall / 1000))} (median)`);
 console.log(`  peak RSS: ${Math.max(...results.map((r) => r.maxRssMB))} MB`);
-console.log("  time per phase (median run, ms):");
-for (const [k, v] of Object.entries(median)) if (k !== "wall" && k !== "maxRssMB") console.log(`    ${k.padEnd(18)} ${String(v).padStart(8)}`);
+const cpu = (key) => {
+  const xs = results.map((r) => r[key]).filter((x) => typeof x === "number").sort((a, b) => a - b);
+  return xs.length === 0 ? "n/a" : `best ${(xs[0] / 1000).toFixed(3)} s, median ${(xs[Math.floor(xs.length / 2)] / 1000).toFixed(3)} s`;
+};
+console.log(`  CPU time, whole process: ${cpu("cpuMs")}; main thread: ${cpu("mainThreadCpuMs")}`);
+console.log(`  load average (1, 5, 15 min) before: ${loadBefore}, after: ${loadAfter} (on ${availableCores()} cores: above that, wall time measures the machine)`);
+console.log("  time per phase (median run, ms; wall time inside the process):");
+for (const [k, v] of Object.entries(median)) if (!["wall", "maxRssMB", "cpuMs", "mainThreadCpuMs", "jobs"].includes(k)) console.log(`    ${k.padEnd(18)} ${String(v).padStart(8)}`);
+
+function availableCores() {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
