@@ -64,5 +64,23 @@ function rewriteMatch(c: Match): Condition {
 
 /** Rewrites CIDR-block values of `ip` fields into cidrMatch tests, everywhere in a condition. */
 export function cidrTermsToCalls(c: Condition): Condition {
-  return mapLeaves(c, (leaf) => (leaf.kind === "match" ? rewriteMatch(leaf) : leaf));
+  const out = mapLeaves(c, (leaf) => (leaf.kind === "match" ? rewriteMatch(leaf) : leaf));
+  return out === c ? c : flatOr(out);
+}
+
+/** A rewritten leaf's `or` under an `or` joins its parent (the IR keeps and / or flat). */
+function flatOr(c: Condition): Condition {
+  switch (c.kind) {
+    case "and":
+    case "or": {
+      const operands = c.operands.map(flatOr).flatMap((o) => (o.kind === c.kind ? o.operands : [o]));
+      return { ...c, operands };
+    }
+    case "not":
+      return { ...c, operand: flatOr(c.operand) };
+    case "nested":
+      return { ...c, condition: flatOr(c.condition) };
+    default:
+      return c;
+  }
 }
