@@ -175,3 +175,22 @@ export function withJsonFields(source: SourceSpec, emit: OsqueryEmit, query: Eve
   }
   return { ...source, fields };
 }
+
+/**
+ * A match the source guarantees although a value has wildcards (`event.action like ("exec", "Process
+ * Create*")` on a table whose rows all carry `event.action: exec`): every row has the implied values,
+ * so a leaf one of whose values matches one of them holds on every row. The field map only drops
+ * leaves of exact values; this runs before it and leaves everything else to it.
+ */
+export function impliedByPattern(c: Condition, source: SourceSpec, out: Diagnostic[]): Condition {
+  const done = mapLeaves(c, (leaf) => {
+    if (leaf.kind !== "match" || leaf.subject.kind !== "field" || leaf.subject.wildcard) return leaf;
+    const implied = source.implied.get(leaf.subject.path);
+    if (!implied || leaf.values.every((v) => exactText(v) !== null)) return leaf;
+    const holds = leaf.values.some((v) => implied.some((i) => (v.kind === "pattern" ? patternMatches(v, i, leaf.caseSensitive) : (leaf.caseSensitive ? exactText(v) === i : exactText(v)?.toLowerCase() === i.toLowerCase()))));
+    if (!holds) return leaf;
+    out.push(info("OSQUERY101", `\`${leaf.subject.path}\` is guaranteed by the data source \`${source.id}\` (its rows carry ${implied.join(", ")}, which a value here matches); the condition is left out`, leaf.span, T));
+    return constant(true, leaf.span);
+  });
+  return simplify(done);
+}

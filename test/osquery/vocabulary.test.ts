@@ -74,6 +74,18 @@ describe("osquery: vocabulary edge cases", () => {
     expect(lin(match("event.action", [text("connection_accepted")], true)).diagnostics.map((d) => d.code)).toContain("OSQUERY013");
   });
 
+  it("a wildcard list that matches a value the source implies is guaranteed (OSQUERY101)", () => {
+    const linux = (values: ReturnType<typeof wild>[]) =>
+      convert(eventRule("process", and(match("host.os.type", [text("linux")], true), match("event.action", values, true), match("process.name", [text("gitleaks")], true))), ["OS: Linux"]);
+    // process_events rows are all `exec` (implied): "exec" among the values holds on every row
+    const ok = linux([text("exec"), wild("Process Create*")]);
+    expect(ok.text).toContain("FROM process_events AS e");
+    expect(ok.text).not.toContain("Process Create");
+    expect(ok.diagnostics.filter((d) => d.code === "OSQUERY101").map((d) => d.message).join()).toContain("event.action");
+    // no value matches `exec`: not guaranteed, and process_events has no column for other actions
+    expect(linux([wild("Process Create*")]).diagnostics.map((d) => d.code)).toContain("OSQUERY100");
+  });
+
   it("a wildcard value matches the vocabulary entries it matches", () => {
     const r = convert(eventRule("file", and(match("host.os.type", [text("linux")], true), match("event.action", [wild("*at*")], false))), ["OS: Linux"]);
     // creation, modification ("modific-at-ion") and attributes_modified hold "at"; deletion, rename, open do not
