@@ -108,7 +108,7 @@ export function translateValues(c: Condition, tables: ReadonlyMap<string, ValueT
       const known = [...table.map.keys()].some((k) => (v.kind === "pattern" && exact === null ? patternMatches(v, k, leaf.caseSensitive) : exact !== null && (leaf.caseSensitive ? exact === k : exact.toLowerCase() === k.toLowerCase())));
       const xs = valuesFor(v, table, leaf.caseSensitive);
       // Not in the vocabulary, or in it with no column value (a table that never records it).
-      if (!known || xs.length === 0) unknown.push(exact ?? "(pattern)");
+      if (!known || xs.length === 0) unknown.push(exact ?? (v.kind === "pattern" ? v.parts.map((x) => (x.kind === "text" ? x.value : x.kind === "any" ? "*" : "?")).join("") : ""));
       for (const x of xs) if (!mapped.includes(x)) mapped.push(x);
     }
     handled.push(leaf.subject.span);
