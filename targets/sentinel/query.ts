@@ -11,6 +11,7 @@ import { reduceOptional } from "./optional.js";
 import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
 import { cidrValuesToCalls } from "./ip.js";
+import { caselessToInsensitive } from "./caseless.js";
 import { requiresOneOf } from "./requires.js";
 import { columnsOf, type KqlType } from "./schema.js";
 import { kqlSpan } from "./schedule.js";
@@ -47,7 +48,7 @@ function categoryText(q: EventQuery): string {
  * explicit condition on the category field, which the mapping must then express.
  */
 function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Condition {
-  const condition = cidrValuesToCalls(query.condition);
+  const condition = caselessToInsensitive(cidrValuesToCalls(query.condition));
   if (query.category.kind !== "named") return condition;
   const name = query.category.name;
   const implied = source.implied.get(rule.eventCategoryField);

@@ -153,3 +153,11 @@ describe("DNS sources only for queries that need a DNS field (emit.requires)", (
     expect(r.text).toMatch(/^(imDns\(\)|DeviceEvents)\n/);
   });
 });
+
+describe("<field>.caseless (Elastic Defend's lowercase-normalized sub-fields)", () => {
+  it("a match on process.name.caseless is the base field matched case-insensitively", () => {
+    const r = convert(rule('event.category:process and host.os.type:windows and process.name.caseless:"cmd.exe"', { language: "kuery" }), "mde");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('FileName =~ "cmd.exe"');
+  });
+});
