@@ -422,9 +422,12 @@ function mainThreadCpuMs(): number | null {
 const MIN_FILES_PER_JOB = 200;
 
 /**
- * The default --jobs: measured fastest (README, "Speed"). On the 2-core machine
- * one thread beat two (4.6 s against 6.5 s for the corpus): the run is bound by
- * file writes and the workers' start-up, so --jobs stays opt-in.
+ * The default --jobs. The main thread converts while the writer thread creates
+ * the files, which already uses both cores of the 2-core machine the figures
+ * come from (README, "Speed"). A second converting thread duplicates start-up
+ * and JIT warm-up: with --jobs 2 the process used more CPU (12.6-19.7 s
+ * against 9.1-13.3 s, 3 runs each, load 6-8) without a wall-time gain that
+ * could be shown, so --jobs stays opt-in.
  */
 const DEFAULT_JOBS = 1;
 
