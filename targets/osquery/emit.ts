@@ -33,6 +33,8 @@ export interface OsqueryEmit {
   readonly setup: string | null;
   /** Vocabulary translations: ECS field -> the base column that tells it and which column values mean which ECS value. */
   readonly values: ReadonlyMap<string, ValueTable>;
+  /** ECS fields one of which the query must require (a top-level condition on it): the table records only such events (DNS lookups). */
+  readonly needs: readonly string[];
   /** JSON columns: ECS field prefix -> `alias.column:$.json.path.` prefix (windows_events `data`). */
   readonly json: readonly (readonly [ecsPrefix: string, target: string])[];
 }
@@ -52,7 +54,7 @@ export interface ValueTable {
 export type ParsedEmit = { readonly kind: "table"; readonly emit: OsqueryEmit } | { readonly kind: "unsupported"; readonly message: string };
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const EMIT_KEYS = ["table", "alias", "platform", "where", "joins", "requires", "setup", "values", "json", "unsupported"];
+const EMIT_KEYS = ["table", "alias", "platform", "where", "joins", "requires", "needs", "setup", "values", "json", "unsupported"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -159,6 +161,12 @@ export function parseEmit(source: SourceSpec, file: string, span: Span | null): 
         values.set(ecs, { column: `${owner}.${col}`, map });
       }
   }
+  const needs: string[] = [];
+  if (e["needs"] !== undefined) {
+    const n = scalarList(e["needs"]);
+    if (!n) bad("`emit.needs` must list ECS fields");
+    else needs.push(...n);
+  }
   const json: [string, string][] = [];
   if (e["json"] !== undefined) {
     if (!isRecord(e["json"])) bad("`emit.json` must map ECS field prefixes to `column:$.path.` prefixes");
@@ -171,5 +179,5 @@ export function parseEmit(source: SourceSpec, file: string, span: Span | null): 
       }
   }
   if (diagnostics.length > 0) return { value: null, diagnostics };
-  return { value: { kind: "table", emit: { table, alias: alias as string, platform: platform as Platform | null, where, joins, requires, setup: setup as string | null, values, json } }, diagnostics };
+  return { value: { kind: "table", emit: { table, alias: alias as string, platform: platform as Platform | null, where, joins, requires, needs, setup: setup as string | null, values, json } }, diagnostics };
 }

@@ -88,6 +88,22 @@ function conjuncts(c: Condition): readonly Condition[] {
   return c.kind === "and" ? c.operands : [c];
 }
 
+/** Whether a top-level conjunct holds only on events that have one of these ECS fields (a positive condition on it). */
+function requiresField(c: Condition, fields: readonly string[]): boolean {
+  switch (c.kind) {
+    case "match":
+    case "regex-match":
+    case "exists":
+      return c.subject.kind === "field" && fields.includes(c.subject.path);
+    case "and":
+      return c.operands.some((o) => requiresField(o, fields));
+    case "or":
+      return c.operands.every((o) => requiresField(o, fields));
+    default:
+      return false;
+  }
+}
+
 /** Whether `c` constrains one of the required base columns with = / LIKE (osquery pushes those down to the table). */
 function constrains(c: Condition, scope: ReturnType<typeof makeScope>): boolean {
   if (c.kind === "match") return c.subject.kind === "field" && scope.isRequired(c.subject.path);
@@ -179,6 +195,11 @@ function convertOn(input: ConvertInput, query: EventQuery, facts: RuleFacts, dec
   const emit = parsed.value.emit;
   const thresholdFields = rule.detection.kind === "threshold" ? [...rule.detection.fields, ...rule.detection.cardinality.map((c) => c.field)] : [];
   const source = withJsonFields(declared, emit, query, thresholdFields);
+  // A table that records only some events of its category (DNS lookups) serves only queries that require them.
+  if (emit.needs.length > 0 && !conjuncts(query.condition).some((c) => requiresField(c, emit.needs))) {
+    diagnostics.push(unsupported("OSQUERY016", `\`${emit.table}\` records only events with ${emit.needs.map((f) => `\`${f}\``).join(" or ")}, and the query does not require one; the data source \`${declared.id}\` would see only part of what it asks for`, query.span, T));
+    return null;
+  }
   // An EQL event category is a condition on the event too: the table must record only that category.
   if (query.category.kind === "named") {
     const cat = query.category.name.toLowerCase();

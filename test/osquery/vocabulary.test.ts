@@ -86,6 +86,17 @@ describe("osquery: vocabulary edge cases", () => {
     expect(linux([wild("Process Create*")]).diagnostics.map((d) => d.code)).toContain("OSQUERY100");
   });
 
+  it("dns_lookup_events serves a Windows network rule only when it requires a DNS question (OSQUERY016)", () => {
+    const win = (c: Parameters<typeof and>[0]) => convert(eventRule("network", and(match("host.os.type", [text("windows")], true), c)), ["OS: Windows"]);
+    const dns = win(match("dns.question.name", [wild("*.onion")], false));
+    expect(dns.text).toContain("FROM dns_lookup_events AS e");
+    expect(dns.text).toContain("e.name LIKE '%.onion'");
+    // a network rule about the process only would read just the DNS lookups of that process: refused
+    const other = win(match("process.name", [text("certutil.exe")], false));
+    expect(other.text).toBeNull();
+    expect(other.diagnostics.map((d) => d.code)).toEqual(["OSQUERY011"]);
+  });
+
   it("a wildcard value matches the vocabulary entries it matches", () => {
     const r = convert(eventRule("file", and(match("host.os.type", [text("linux")], true), match("event.action", [wild("*at*")], false))), ["OS: Linux"]);
     // creation, modification ("modific-at-ion") and attributes_modified hold "at"; deletion, rename, open do not
