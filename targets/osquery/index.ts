@@ -148,10 +148,27 @@ const OS_ORDER = ["windows", "linux", "macos"];
  */
 function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): Converted[] | null {
   const facts = factsOf(query, input.rule, input.document);
-  if (facts.os.size < 2 || candidateSources(input.mapping, facts).length > 0) {
+  if (facts.os.size < 2) {
     const r = convertFor(input, query, facts, diagnostics);
     return r ? [r] : null;
   }
+  // Several operating systems: one source for all of them if one converts, else one per platform.
+  if (candidateSources(input.mapping, facts).length > 0) {
+    const d: Diagnostic[] = [];
+    const r = convertFor(input, query, facts, d);
+    if (r) {
+      diagnostics.push(...d);
+      return [r];
+    }
+    const split = convertPerPlatform(input, query, facts, []);
+    if (split) return convertPerPlatform(input, query, facts, diagnostics);
+    diagnostics.push(...d);
+    return null;
+  }
+  return convertPerPlatform(input, query, facts, diagnostics);
+}
+
+function convertPerPlatform(input: ConvertInput, query: EventQuery, facts: RuleFacts, diagnostics: Diagnostic[]): Converted[] | null {
   const parts: Converted[] = [];
   const seen = new Set<string>();
   const oses = [...facts.os].sort((a, b) => OS_ORDER.indexOf(a) - OS_ORDER.indexOf(b));

@@ -55,3 +55,31 @@ describe("osquery: one query per platform", () => {
     }
   });
 });
+
+describe("osquery live: a source for every platform that cannot map the rule gives way to one per platform", () => {
+  const live = bundledMapping(osquery, "live");
+  // processes.name means different things per platform, so the all-platform source leaves process.name unmapped
+  const byName = eventRule("process", match("process.name", [text("qemu-system-x86_64")], false));
+
+  it("splits, and each part agrees with the evaluator on its platform's events", async () => {
+    const out = osquery.convert({ rule: byName, document, mapping: live, profile: "live", outputStem: "rules/qemu" });
+    expect(out.text).not.toBeNull();
+    const entries = out.bundleEntry as PackEntry[];
+    expect(entries.map((e) => e.os)).toEqual(["windows", "linux", "macos"]);
+    for (const e of entries) expect(e.query).toContain("FROM processes AS p");
+    const events = [
+      { "event.category": "process", "event.type": "start", "host.os.type": "linux", "process.name": "qemu-system-x86_64", "process.executable": "/usr/bin/qemu-system-x86_64" },
+      { "event.category": "process", "event.type": "start", "host.os.type": "linux", "process.name": "bash", "process.executable": "/usr/bin/bash" },
+    ];
+    const linux = entries.find((e) => e.os === "linux") as PackEntry;
+    const db = await openOsqueryDb();
+    const a = checkAgreement(db, linux.query, events, byName, document, live, "linux");
+    expect(a.expected).toEqual([0]);
+    expect(a.got).toEqual(a.expected);
+  });
+
+  it("a rule the all-platform source converts stays one query", () => {
+    const out = osquery.convert({ rule: eventRule("process", match("process.pid", [{ kind: "number", value: 4, raw: "4", integer: true, span: { start: 0, end: 0 } }], true)), document, mapping: live, profile: "live", outputStem: "r" });
+    expect(Array.isArray(out.bundleEntry)).toBe(false);
+  });
+});
