@@ -143,8 +143,8 @@ const OS_ORDER = ["windows", "linux", "macos"];
 
 /**
  * One query, or one per operating system: a rule for several operating systems
- * that no single source covers (its tables differ per platform) becomes one
- * query per platform, each in that platform's pack; every platform must convert.
+ * that no single source covers or maps (its tables differ per platform) becomes
+ * one query per platform, each in that platform's pack; every platform must convert.
  */
 function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagnostic[]): Converted[] | null {
   const facts = factsOf(query, input.rule, input.document);
@@ -160,8 +160,12 @@ function convertEvent(input: ConvertInput, query: EventQuery, diagnostics: Diagn
       diagnostics.push(...d);
       return [r];
     }
-    const split = convertPerPlatform(input, query, facts, []);
-    if (split) return convertPerPlatform(input, query, facts, diagnostics);
+    const sd: Diagnostic[] = [];
+    const split = convertPerPlatform(input, query, facts, sd);
+    if (split) {
+      diagnostics.push(...sd);
+      return split;
+    }
     diagnostics.push(...d);
     return null;
   }
