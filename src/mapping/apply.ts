@@ -6,6 +6,7 @@
  * Everything lossy or impossible is a diagnostic at the node's span.
  */
 import type { Condition, EventQuery, FieldRef, Match, MatchValue, Pattern, PatternPart, RuleIR, Span, Value } from "../ir/nodes.js";
+import { compilePattern } from "../eval/patterns.js";
 import { assertNever } from "../ir/nodes.js";
 import { type Diagnostic, info, unsupported, warning } from "../diagnostics/index.js";
 import type { RuleDocument } from "../frontend/rule-document.js";
@@ -157,7 +158,8 @@ export interface MapContext {
 }
 
 /** The constant condition `true` or `false` (what a guaranteed or impossible leaf becomes). */
-function constant(value: boolean, span: Span): Condition {
+/** The constant condition `true` or `false`. */
+export function constant(value: boolean, span: Span): Condition {
   return { kind: "test", value: { kind: "boolean", value, span }, span };
 }
 /** Whether a condition is the constant `true`/`false` (after simplification). */
@@ -176,17 +178,21 @@ export function applyFieldMap(cond: Condition, ctx: MapContext): { condition: Co
   return { condition, diagnostics };
 }
 
+/**
+ * Whether every event of the source meets the match: each value the source
+ * guarantees (one of `implied`) is matched by one of the match's values
+ * (exact text, or a wildcard pattern that matches it).
+ */
 function isImplied(m: Match, ctx: MapContext): boolean {
-  if (!ctx.source || m.subject.kind !== "field") return false;
+  if (!ctx.source || m.subject.kind !== "field" || m.subject.wildcard) return false;
   const implied = ctx.source.implied.get(m.subject.path);
   if (!implied) return false;
-  const have = new Set<string>();
-  for (const v of m.values) {
+  const tests = m.values.map((v) => {
     const t = exactText(v);
-    if (t === null) return false;
-    have.add(m.caseSensitive ? t : t.toLowerCase());
-  }
-  return implied.every((i) => have.has(m.caseSensitive ? i : i.toLowerCase()));
+    if (t !== null) return (i: string) => (m.caseSensitive ? t === i : t.toLowerCase() === i.toLowerCase());
+    return v.kind === "pattern" ? compilePattern(v.parts, m.caseSensitive) : () => false;
+  });
+  return implied.every((i) => tests.some((test) => test(i)));
 }
 
 function mapCondition(c: Condition, ctx: MapContext, out: Diagnostic[]): Condition {

@@ -19,7 +19,7 @@ import { buildPacks, type PackEntry, packDescription, scheduleSeconds } from "./
 import { tableInfo } from "./schema.js";
 import { printCondition, type PrintScope, sqlString } from "./sql.js";
 import { sqlHeader } from "./header.js";
-import { impliedByPattern, translateValues, withJsonFields } from "./vocab.js";
+import { translateValues, withJsonFields } from "./vocab.js";
 
 const T = { target: "osquery" } as const;
 const OS_PLATFORM: Record<string, Platform> = { windows: "windows", linux: "linux", macos: "darwin" };
@@ -229,7 +229,7 @@ function convertOn(input: ConvertInput, query: EventQuery, facts: RuleFacts, dec
       return null;
     }
   }
-  const mapped0 = applyFieldMap(impliedByPattern(query.condition, source, diagnostics), { spec: mapping, source, target: "osquery", code: "OSQUERY" });
+  const mapped0 = applyFieldMap(query.condition, { spec: mapping, source, target: "osquery", code: "OSQUERY" });
   let mapDiagnostics = mapped0.diagnostics;
   let mapped = mapped0;
   if (emit.values.size > 0) {

@@ -14,39 +14,13 @@
  *   data (`paramN` in Winlogbeat) is osquery's JSON array, element N-1.
  */
 import type { Condition, EventQuery, MatchValue, Pattern, Span } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { mapLeaves } from "../../src/ir/nodes.js";
 import { type Diagnostic, info, warning } from "../../src/diagnostics/index.js";
-import { exactText, pattern, type FieldMapping, type SourceSpec } from "../../src/mapping/index.js";
+import { compilePattern } from "../../src/eval/patterns.js";
+import { constant, constantOf, exactText, pattern, type FieldMapping, type SourceSpec } from "../../src/mapping/index.js";
 import type { OsqueryEmit, ValueTable } from "./emit.js";
 
 const T = { target: "osquery" } as const;
-
-function mapLeaves(c: Condition, f: (leaf: Condition) => Condition): Condition {
-  switch (c.kind) {
-    case "and":
-    case "or":
-      return { ...c, operands: c.operands.map((o) => mapLeaves(o, f)) };
-    case "not":
-      return { ...c, operand: mapLeaves(c.operand, f) };
-    case "nested":
-    case "match":
-    case "compare":
-    case "regex-match":
-    case "exists":
-    case "test":
-    case "fulltext":
-      return f(c);
-    default:
-      return assertNever(c, "condition");
-  }
-}
-
-function constant(value: boolean, span: Span): Condition {
-  return { kind: "test", value: { kind: "boolean", value, span }, span };
-}
-function constantOf(c: Condition): boolean | null {
-  return c.kind === "test" && c.value.kind === "boolean" ? c.value.value : null;
-}
 
 /** Folds constant operands of and/or/not. */
 export function simplify(c: Condition): Condition {
@@ -74,21 +48,12 @@ export function simplify(c: Condition): Condition {
   }
 }
 
-/** Whether a wildcard pattern matches a text (`*` any run, `?` one character). */
-function patternMatches(p: Pattern, text: string, caseSensitive: boolean): boolean {
-  const norm = (s: string) => (caseSensitive ? s : s.toLowerCase());
-  const re = p.parts
-    .map((x) => (x.kind === "text" ? norm(x.value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : x.kind === "any" ? "[\\s\\S]*" : "[\\s\\S]"))
-    .join("");
-  return new RegExp(`^${re}$`, "u").test(norm(text));
-}
-
 /** The column values an ECS match value stands for, by the vocabulary table. */
 function valuesFor(v: MatchValue, table: ValueTable, caseSensitive: boolean): string[] {
   const out: string[] = [];
   const exact = exactText(v);
   for (const [k, xs] of table.map) {
-    const hit = v.kind === "pattern" && exact === null ? patternMatches(v, k, caseSensitive) : exact !== null && (caseSensitive ? exact === k : exact.toLowerCase() === k.toLowerCase());
+    const hit = v.kind === "pattern" && exact === null ? compilePattern(v.parts, caseSensitive)(k) : exact !== null && (caseSensitive ? exact === k : exact.toLowerCase() === k.toLowerCase());
     if (hit) for (const x of xs) if (!out.includes(x)) out.push(x);
   }
   return out;
@@ -105,7 +70,7 @@ export function translateValues(c: Condition, tables: ReadonlyMap<string, ValueT
     const unknown: string[] = [];
     for (const v of leaf.values) {
       const exact = exactText(v);
-      const known = [...table.map.keys()].some((k) => (v.kind === "pattern" && exact === null ? patternMatches(v, k, leaf.caseSensitive) : exact !== null && (leaf.caseSensitive ? exact === k : exact.toLowerCase() === k.toLowerCase())));
+      const known = [...table.map.keys()].some((k) => (v.kind === "pattern" && exact === null ? compilePattern(v.parts, leaf.caseSensitive)(k) : exact !== null && (leaf.caseSensitive ? exact === k : exact.toLowerCase() === k.toLowerCase())));
       const xs = valuesFor(v, table, leaf.caseSensitive);
       // Not in the vocabulary, or in it with no column value (a table that never records it).
       if (!known || xs.length === 0) unknown.push(exact ?? (v.kind === "pattern" ? v.parts.map((x) => (x.kind === "text" ? x.value : x.kind === "any" ? "*" : "?")).join("") : ""));
@@ -174,23 +139,4 @@ export function withJsonFields(source: SourceSpec, emit: OsqueryEmit, query: Eve
     if (t) fields.set(path, { to: [t], transform: null, separator: "\\", note: null });
   }
   return { ...source, fields };
-}
-
-/**
- * A match the source guarantees although a value has wildcards (`event.action like ("exec", "Process
- * Create*")` on a table whose rows all carry `event.action: exec`): every row has the implied values,
- * so a leaf one of whose values matches one of them holds on every row. The field map only drops
- * leaves of exact values; this runs before it and leaves everything else to it.
- */
-export function impliedByPattern(c: Condition, source: SourceSpec, out: Diagnostic[]): Condition {
-  const done = mapLeaves(c, (leaf) => {
-    if (leaf.kind !== "match" || leaf.subject.kind !== "field" || leaf.subject.wildcard) return leaf;
-    const implied = source.implied.get(leaf.subject.path);
-    if (!implied || leaf.values.every((v) => exactText(v) !== null)) return leaf;
-    const holds = leaf.values.some((v) => implied.some((i) => (v.kind === "pattern" ? patternMatches(v, i, leaf.caseSensitive) : (leaf.caseSensitive ? exactText(v) === i : exactText(v)?.toLowerCase() === i.toLowerCase()))));
-    if (!holds) return leaf;
-    out.push(info("OSQUERY101", `\`${leaf.subject.path}\` is guaranteed by the data source \`${source.id}\` (its rows carry ${implied.join(", ")}, which a value here matches); the condition is left out`, leaf.span, T));
-    return constant(true, leaf.span);
-  });
-  return simplify(done);
 }

@@ -164,6 +164,18 @@ describe("applyFieldMap", () => {
     expect((r.condition as Condition).kind).toBe("and");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["T100"]);
   });
+  it("a wildcard value that matches every guaranteed value makes the condition guaranteed too", () => {
+    const r = map('process where event.type like~ ("st*", "x") and process.command_line : "x"');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["T101"]);
+    expect(strip(r.condition)).toMatchObject({ kind: "match", subject: { path: "CommandLine" } });
+    // two guaranteed values: a pattern matching only one of them guarantees nothing
+    const two = parseMapping("m.yaml", "sources:\n  - id: s\n    implied: { event.category: [authentication, iam] }\n    fields: { process.command_line: CommandLine }\n");
+    const ctx2 = { spec: two, source: two.sources[0]!, target: "t", code: "T" };
+    const kept = applyFieldMap(eqlQuery('any where event.category like~ "auth*" and process.command_line : "x"').condition, ctx2);
+    expect((kept.condition as Condition).kind).toBe("and");
+    const both = applyFieldMap(eqlQuery('any where event.category like~ ("auth*", "i?m") and process.command_line : "x"').condition, ctx2);
+    expect((both.condition as Condition).kind).toBe("match");
+  });
   it("basename: the value becomes a path suffix after the separator", () => {
     const r = map('process where process.name : "cmd.exe"');
     expect(strip(r.condition)).toEqual({
