@@ -11,7 +11,7 @@ import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "..
 import { loadOverride } from "../mapping/index.js";
 import { getTarget } from "../targets.js";
 import { displayPath, type OutputWriter, outputStem, type RuleFile, syncWriter } from "./files.js";
-import { type ReportRule, toReportDiagnostic } from "./report.js";
+import { type ReportDiagnostic, type ReportRule, toReportDiagnostic } from "./report.js";
 
 export type FailOn = "error" | "unsupported" | "warning";
 
@@ -66,6 +66,9 @@ interface PendingTarget {
   readonly profile: string;
   status: Status;
   readonly diags: Diagnostic[];
+  /** The diagnostics as the report and the terminal show them (made at once, so the rule's text need not be kept). */
+  readonly reportDiags: ReportDiagnostic[];
+  readonly messages: string[];
   readonly outputs: string[];
   /** The write's ticket, its destination and what the target's bundle step gets if it succeeds. */
   readonly write: { readonly ticket: number; readonly dest: string; readonly bundleEntry: unknown } | null;
@@ -77,7 +80,6 @@ interface PendingTarget {
 
 interface PendingRule {
   readonly rule: ReportRule;
-  readonly source: SourceFile;
   readonly stem: string;
   /** Rendered load and parse diagnostics. */
   readonly parseMessages: readonly string[];
@@ -122,7 +124,7 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
     } catch (e) {
       const message = `cannot read the file: ${(e as Error).message}`;
       const rule: ReportRule = { file: file.path, rule_id: "", name: "", type: "", language: "none", parse: { status: "error", diagnostics: [{ severity: "error", code: "CLI001", message, line: 1, column: 1 }] }, targets: {} };
-      pendingRules.push({ rule, source: new SourceFile(file.path, ""), stem: "", parseMessages: opts.quiet ? [] : [`${file.path}:1:1: error CLI001: ${message}`], targets: [] });
+      pendingRules.push({ rule, stem: "", parseMessages: opts.quiet ? [] : [`${file.path}:1:1: error CLI001: ${message}`], targets: [] });
       failed = true;
       continue;
     }
@@ -164,9 +166,12 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
         const ticket = time("write", () => writer.write(dest, outcome.result.text as string));
         write = { ticket, dest, bundleEntry: outcome.result.bundleEntry };
       }
-      targets.push({ id: req.target.id, profile: req.profile, status, diags, outputs: [], write, converted: parsed.ir !== null, blocked });
+      const messages: string[] = [];
+      if (!blocked) for (const d of diags) show(d, parsed.source, messages);
+      const reportDiags = diags.map((d) => toReportDiagnostic(d, parsed.source));
+      targets.push({ id: req.target.id, profile: req.profile, status, diags, reportDiags, messages, outputs: [], write, converted: parsed.ir !== null, blocked });
     }
-    pendingRules.push({ rule, source: parsed.source, stem, parseMessages, targets });
+    pendingRules.push({ rule, stem, parseMessages, targets });
   }
 
   const t0 = performance.now();
@@ -183,18 +188,23 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
         } else {
           t.status = "error";
           outFailed = true;
-          t.diags.push({ code: "CLI010", severity: "error", message: `cannot write ${t.write.dest}: ${problem}`, span: null, target: t.id });
+          const d: Diagnostic = { code: "CLI010", severity: "error", message: `cannot write ${t.write.dest}: ${problem}`, span: null, target: t.id };
+          // no span: only the file's path is needed to show it
+          const source = new SourceFile(p.rule.file, "");
+          t.diags.push(d);
+          t.reportDiags.push(toReportDiagnostic(d, source));
+          show(d, source, t.messages);
         }
       }
       if (!t.blocked) {
-        for (const d of t.diags) show(d, p.source, messages);
+        messages.push(...t.messages);
         if (t.converted && fails(t.status, t.diags, opts.failOn)) failed = true;
       }
       p.rule.targets[t.id] = {
         status: t.blocked || t.converted ? t.status : p.rule.parse.status,
         profile: t.profile,
         outputs: t.outputs,
-        diagnostics: t.diags.map((d) => toReportDiagnostic(d, p.source)),
+        diagnostics: t.reportDiags,
       };
     }
     rules.push(p.rule);

@@ -197,17 +197,30 @@ export function syncWriter(): OutputWriter {
 const WRITES_PER_MESSAGE = 16;
 
 /**
+ * At most this many characters of output wait for the writer thread; beyond
+ * it the converting thread waits (so peak memory does not grow with the
+ * batch when the file system is slower than the conversion).
+ */
+const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
+/** If the writer makes no progress for this long while the queue is full, stop waiting for it (finish then reports what happened). */
+const MAX_STALL_MS = 60_000;
+
+/**
  * Writes in a thread of its own (the module at `workerUrl`, see write-worker.ts),
  * so that the file system's time (creating thousands of files costs the kernel
  * more than converting them) overlaps the conversion on another core. The
  * writes themselves are the same writeAtomic calls, in the same order.
  */
 export function threadWriter(workerUrl: URL): OutputWriter {
-  const worker = new Worker(workerUrl);
+  // written[0]: characters of output the writer thread has finished with (success or failure)
+  const written = new BigInt64Array(new SharedArrayBuffer(8));
+  const worker = new Worker(workerUrl, { workerData: { written } });
   // the thread keeps the process alive only while `finish` waits for it (not if the batch stops early)
   worker.unref();
   let pending: [number, string, string][] = [];
   let next = 0;
+  let queued = 0n;
+  let stalled = false;
   let failed: Error | null = null;
   worker.on("error", (e: Error) => {
     failed ??= e;
@@ -221,7 +234,24 @@ export function threadWriter(workerUrl: URL): OutputWriter {
     write(file, content) {
       const ticket = next++;
       pending.push([ticket, file, content]);
+      queued += BigInt(content.length);
       if (pending.length >= WRITES_PER_MESSAGE) flush();
+      if (!stalled && queued - Atomics.load(written, 0) > MAX_QUEUED_CHARS) {
+        flush();
+        let last = Atomics.load(written, 0);
+        let since = performance.now();
+        while (queued - last > MAX_QUEUED_CHARS / 2) {
+          Atomics.wait(written, 0, last, 100);
+          const now = Atomics.load(written, 0);
+          if (now !== last) {
+            last = now;
+            since = performance.now();
+          } else if (performance.now() - since > MAX_STALL_MS) {
+            stalled = true;
+            break;
+          }
+        }
+      }
       return ticket;
     },
     finish() {

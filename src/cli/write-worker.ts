@@ -1,11 +1,14 @@
 /**
  * The writer thread of a batch (threadWriter in files.ts): receives lists of
- * [ticket, file, content], writes each atomically in order, and at the end
- * each null message (after the writes before it) posts the tickets that
- * failed so far, with their error messages.
+ * [ticket, file, content] and writes each atomically, in order. On each null
+ * message (after the writes before it) it posts the tickets that failed so
+ * far, with their error messages.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { writeAtomic } from "./files.js";
+
+/** Characters of output done with, shared with the converting thread (which waits when too much is queued). */
+const written = (workerData as { written?: BigInt64Array } | null)?.written ?? null;
 
 const failures: [number, string][] = [];
 parentPort?.on("message", (m: [number, string, string][] | null) => {
@@ -18,6 +21,10 @@ parentPort?.on("message", (m: [number, string, string][] | null) => {
       writeAtomic(file, content);
     } catch (e) {
       failures.push([ticket, (e as Error).message]);
+    }
+    if (written) {
+      Atomics.add(written, 0, BigInt(content.length));
+      Atomics.notify(written, 0);
     }
   }
 });

@@ -53,6 +53,16 @@ describe("threadWriter", () => {
     expect([...tree(d).keys()].sort()).toEqual([join("x", "a.yml"), join("y", "b.yml")]);
   });
 
+  it.runIf(built)("more output than the writer's queue holds (8 M characters): the converting thread waits, every file is written in full", async () => {
+    const d = workdir();
+    const w = threadWriter(pathToFileURL(WRITE_WORKER));
+    const big = (i: number) => `${i}`.repeat(3_000_000);
+    for (let i = 1; i <= 5; i++) w.write(join(d, `${i}.txt`), big(i));
+    expect((await w.finish()).size).toBe(0);
+    w.close();
+    for (let i = 1; i <= 5; i++) expect(readFileSync(join(d, `${i}.txt`), "utf8") === big(i)).toBe(true);
+  });
+
   it("syncWriter gives the same tickets and failures", async () => {
     const d = workdir();
     mkdirSync(join(d, "taken.yml"));
