@@ -161,3 +161,12 @@ describe("<field>.caseless (Elastic Defend's lowercase-normalized sub-fields)", 
     expect(r.text).toContain('FileName =~ "cmd.exe"');
   });
 });
+
+describe("Office 365 name/value lists (Elastic keys Parameters, ExtendedProperties and ModifiedProperties by Name)", () => {
+  it("o365.audit.Parameters.<Name> is the Value of the element with that Name, found by position in the JSON list", () => {
+    const r = convert(rule('event.dataset:o365.audit and event.action:"Set-CsTeamsClientConfiguration" and o365.audit.Parameters.AllowGuestUser:True', { language: "kuery" }), "mde");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('array_index_of(extract_all(@\'"Name"\\s*:\\s*"([^"\\\\]*)"\', Parameters), "AllowGuestUser") >= 0');
+    expect(r.text).toContain('EcsO365ParamAllowGuestUser == "True"');
+  });
+});
