@@ -75,10 +75,15 @@ export class SourceFile {
     if (this.lineStarts === null) {
       const starts = [0];
       const t = this.text;
-      for (let i = 0; i < t.length; i++) {
-        const c = t.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      if (!t.includes("\r")) {
+        // the usual case: only \n ends lines, found by indexOf rather than a character loop
+        for (let i = t.indexOf("\n"); i !== -1; i = t.indexOf("\n", i + 1)) starts.push(i + 1);
+      } else {
+        for (let i = 0; i < t.length; i++) {
+          const c = t.charCodeAt(i);
+          if (c === 10) starts.push(i + 1);
+          else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+        }
       }
       this.lineStarts = starts;
     }

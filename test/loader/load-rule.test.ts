@@ -289,3 +289,19 @@ describe("rule loader: bad input", () => {
     expect(r.value.document!.threshold!.value).toBe(25);
   });
 });
+
+describe("SourceFile positions", () => {
+  it("count lines ended by LF, CRLF and a lone CR alike", () => {
+    const texts = ["a\nbc\n\nd", "a\r\nbc\r\n\r\nd", "a\rbc\r\rd", "a\r\nbc\n\rd"];
+    for (const t of texts) {
+      const f = new SourceFile("x", t);
+      const d = t.lastIndexOf("d");
+      expect([f.position(0), f.position(d), f.position(t.length)]).toEqual([
+        { line: 1, column: 1 },
+        { line: 4, column: 1 },
+        { line: 4, column: 2 },
+      ]);
+    }
+    expect(new SourceFile("x", "abc").position(2)).toEqual({ line: 1, column: 3 });
+  });
+});
