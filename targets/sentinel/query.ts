@@ -10,7 +10,6 @@ import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
 import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
-import { cidrValuesToCalls } from "./ip.js";
 import { caselessToInsensitive } from "./caseless.js";
 import { requiresOneOf } from "./requires.js";
 import { columnsOf, type KqlType } from "./schema.js";
@@ -48,7 +47,7 @@ function categoryText(q: EventQuery): string {
  * explicit condition on the category field, which the mapping must then express.
  */
 function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Condition {
-  const condition = caselessToInsensitive(cidrValuesToCalls(query.condition));
+  const condition = caselessToInsensitive(query.condition); // CIDR terms on ip fields are cidrMatch already (src/frontend/ip-terms.ts)
   if (query.category.kind !== "named") return condition;
   const name = query.category.name;
   const implied = source.implied.get(rule.eventCategoryField);
@@ -64,6 +63,25 @@ function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Cond
   };
   const ops = condition.kind === "and" ? condition.operands : [condition];
   return { kind: "and", operands: [cat, ...ops], span: condition.span };
+}
+
+const columnCache = new WeakMap<SourceSpec, Readonly<Record<string, KqlType>> | null>();
+
+/**
+ * The columns a source's query can read: the table's or function's schema plus
+ * the source's computed (`extend`) columns. Built once per source (a schema has
+ * up to a few hundred columns; copying it per rule was the target's hot spot).
+ */
+function sourceColumns(source: SourceSpec, emit: SentinelEmit): Readonly<Record<string, KqlType>> | null {
+  if (columnCache.has(source)) return columnCache.get(source) ?? null;
+  const known = columnsOf(emit.name);
+  let columns: Record<string, KqlType> | null = null;
+  if (known) {
+    columns = { ...known };
+    for (const c of Object.keys(emit.extend)) columns[c] = emit.types[c] ?? "string";
+  }
+  columnCache.set(source, columns);
+  return columns;
 }
 
 /** Chooses the source, maps fields, validates columns and checks what KQL can express. */
@@ -132,10 +150,8 @@ export function prepareTerm(
   const emit = e.emit;
   const mapped = { condition: pick.condition };
   const keys = pick.keys;
-  const known = columnsOf(emit.name);
-  const columns: Record<string, KqlType> | null = known ? { ...known } : null;
-  if (columns) for (const c of Object.keys(emit.extend)) columns[c] = emit.types[c] ?? "string";
-  const ctx: PrintContext = { columns };
+  const ctx: PrintContext = { columns: sourceColumns(source, emit) };
+  const columns = ctx.columns;
   if (columns && !pick.diagnostics.some((d) => d.severity === "error")) {
     const used = fieldsOf(mapped.condition);
     for (const k of keys) fieldsOf({ kind: "exists", subject: k, span: k.span }, used);
