@@ -201,12 +201,22 @@ function mapCondition(c: Condition, ctx: MapContext, out: Diagnostic[]): Conditi
     case "or": {
       const ops: Condition[] = [];
       const absorbing = c.kind === "or";
+      const found: Diagnostic[] = [];
       for (const o of c.operands) {
-        const m = mapCondition(o, ctx, out);
+        const own: Diagnostic[] = [];
+        const m = mapCondition(o, ctx, own);
         const k = constantOf(m);
-        if (k === absorbing) return constant(absorbing, c.span);
+        if (k === absorbing) {
+          // One operand decides (an `or` the source guarantees, an `and` it rules out): the
+          // others are irrelevant, and so are their diagnostics (an unmapped field there
+          // must not make the rule unsupported). Only the deciding operand's are kept.
+          out.push(...own);
+          return constant(absorbing, c.span);
+        }
+        found.push(...own);
         if (k === null) ops.push(m);
       }
+      out.push(...found);
       if (ops.length === 0) return constant(!absorbing, c.span);
       if (ops.length === 1) return ops[0] as Condition;
       return { ...c, operands: ops };

@@ -176,6 +176,15 @@ describe("applyFieldMap", () => {
     const both = applyFieldMap(eqlQuery('any where event.category like~ ("auth*", "i?m") and process.command_line : "x"').condition, ctx2);
     expect((both.condition as Condition).kind).toBe("match");
   });
+  it("an `or` the source guarantees drops its other operands and their unmapped-field diagnostics", () => {
+    // event.type start is guaranteed by proc_win; file.path has no counterpart (unmapped: error)
+    const r = map('process where (event.type == "start" or file.path : "x") and process.command_line : "y"');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["T101"]);
+    expect(strip(r.condition)).toMatchObject({ kind: "match", subject: { path: "CommandLine" } });
+    // not decided: the unmapped field still counts
+    const kept = map('process where (event.type == "end" or file.path : "x") and process.command_line : "y"');
+    expect(kept.diagnostics.map((d) => d.code)).toContain("T100");
+  });
   it("basename: the value becomes a path suffix after the separator", () => {
     const r = map('process where process.name : "cmd.exe"');
     expect(strip(r.condition)).toEqual({
