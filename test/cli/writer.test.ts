@@ -39,7 +39,7 @@ function cli(args: string[]) {
 }
 
 describe("threadWriter", () => {
-  it.runIf(built)("writes each file atomically, and reports exactly the tickets that failed, with the reason", async () => {
+  it.runIf(built)("writes each file atomically, and reports exactly the tickets that failed, with the reason (needs the built dist/: npm ci or npm run build)", async () => {
     const d = workdir();
     mkdirSync(join(d, "x", "taken.yml"), { recursive: true });
     const w = threadWriter(pathToFileURL(WRITE_WORKER));
@@ -53,7 +53,7 @@ describe("threadWriter", () => {
     expect([...tree(d).keys()].sort()).toEqual([join("x", "a.yml"), join("y", "b.yml")]);
   });
 
-  it.runIf(built)("more output than the writer's queue holds (8 M characters): the converting thread waits, every file is written in full", async () => {
+  it.runIf(built)("more output than the writer's queue holds (8 M characters): the converting thread waits, every file is written in full (needs the built dist/: npm ci or npm run build)", async () => {
     const d = workdir();
     const w = threadWriter(pathToFileURL(WRITE_WORKER));
     const big = (i: number) => `${i}`.repeat(3_000_000);
@@ -81,7 +81,7 @@ interface Report {
 }
 
 describe("convert with a writer thread against writing in the main thread (in process)", () => {
-  it.runIf(built)("the example rules: byte-identical output files and report", async () => {
+  it.runIf(built)("the example rules: byte-identical output files and report (needs the built dist/: npm ci or npm run build)", async () => {
     const d = workdir();
     const a = join(d, "a");
     const b = join(d, "b");
@@ -94,7 +94,7 @@ describe("convert with a writer thread against writing in the main thread (in pr
     expect(reportOf(join(d, "b.json"), b)).toBe(reportOf(join(d, "a.json"), a));
   });
 
-  it.runIf(built)("an output path taken by a folder: CLI010 on that rule and target only, printed once; the same messages, report and files as in the main thread", async () => {
+  it.runIf(built)("an output path taken by a folder: CLI010 on that rule and target only, printed once; the same messages, report and files as in the main thread (needs the built dist/: npm ci or npm run build)", async () => {
     const first = readdirSync(RULES).filter((f) => f.endsWith(".toml")).sort()[0] as string;
     const runs = await Promise.all(
       [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule, i) => {
@@ -124,7 +124,7 @@ describe("convert with a writer thread against writing in the main thread (in pr
 });
 
 describe("the built CLI", () => {
-  it.runIf(built)("--jobs 1 and --jobs 2 write byte-identical files and reports", () => {
+  it.runIf(built)("--jobs 1 and --jobs 2 write byte-identical files and reports (needs the built dist/: npm ci or npm run build)", () => {
     const d = workdir();
     const runs = ["1", "2"].map((jobs) => {
       const out = join(d, `o${jobs}`);

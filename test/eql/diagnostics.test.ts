@@ -162,6 +162,7 @@ describe("positions in the rule file", () => {
 
 describe("accepts what Elasticsearch accepts around these errors", () => {
   it("keywords after a dot are field-name segments", () => {
-    expect(parseOk("process where x.in == 1")).toBeTruthy();
+    const q = parseOk("process where x.in == 1").query;
+    expect(q.kind === "event" && q.condition.kind === "match" && q.condition.subject.kind === "field" ? q.condition.subject.path : null).toBe("x.in");
   });
 });
