@@ -250,6 +250,11 @@ export function untranslatable(node: RNode): string | null {
   }
 }
 
+/** The digits lo..hi as a regex atom: `5`, or `[2-4]`. */
+function digits(lo: number, hi: number): string {
+  return lo === hi ? String(lo) : `[${lo}-${hi}]`;
+}
+
 /** Decimal numbers in [min, max] without leading zeros, as a regex source. */
 function rangeSource(min: number, max: number, group: string): string {
   const parts: string[] = [];
@@ -266,7 +271,7 @@ function rangeSource(min: number, max: number, group: string): string {
     if (a === b) return rec(restLo, restHi).map((r) => `${a}${r}`);
     const out: string[] = [];
     out.push(...rec(restLo, nines).map((r) => `${a}${r}`));
-    if (b - a > 1) out.push(`[${a + 1}-${b - 1}]${"[0-9]".repeat(restLo.length)}`);
+    if (b - a > 1) out.push(`${digits(a + 1, b - 1)}${"[0-9]".repeat(restLo.length)}`);
     out.push(...rec(zeros, restHi).map((r) => `${b}${r}`));
     return out;
   };
@@ -314,7 +319,7 @@ function fixedWidthRange(lo: string, hi: string, group: string): string {
   const restHi = hi.slice(1);
   if (a === b) return `${a}${fixedWidthRange(restLo, restHi, group)}`;
   const alts = [`${a}${fixedWidthRange(restLo, "9".repeat(restLo.length), group)}`];
-  if (b - a > 1) alts.push(`[${a + 1}-${b - 1}]${"[0-9]".repeat(restLo.length)}`);
+  if (b - a > 1) alts.push(`${digits(a + 1, b - 1)}${"[0-9]".repeat(restLo.length)}`);
   alts.push(`${b}${fixedWidthRange("0".repeat(restLo.length), restHi, group)}`);
   return `${group}${alts.join("|")})`;
 }

@@ -131,6 +131,15 @@ describe("structure and unsupported constructs", () => {
     expect(valid(regex("Name", ["a.*"], false))).toBe('Name matches regex "(?s)(?i)^(?:a.*)$"');
     expect(check(regex("Name", ["~(a)"])).map((d) => d.code)).toEqual(["SENTINEL123"]);
   });
+  it("regex: Lucene's reading is kept where RE2 reads the same text differently", () => {
+    // Lucene `a*?` is (a*)?; RE2 would read a lazy star (same matches, but the grouping shows the reading)
+    expect(valid(regex("Name", ["a*?b"], true))).toBe('Name matches regex "(?s)^(?:(?:a*)?b)$"');
+    // a numeric interval becomes digits; the empty language an empty class (RE2 has no lookahead)
+    expect(valid(regex("Name", ["v<1-3>"], true))).toBe('Name matches regex "(?s)^(?:v(?:1|2|3))$"');
+    expect(valid(regex("Name", ["a#"], true))).toBe('Name matches regex @"(?s)^(?:a[^\\x00-\\x{10FFFF}])$"');
+    // RE2 refuses repetition counts above 1000
+    expect(check(regex("Name", ["a{1001}"])).map((d) => d.code)).toEqual(["SENTINEL123"]);
+  });
 });
 
 describe("mixed types", () => {
