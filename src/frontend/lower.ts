@@ -7,6 +7,7 @@ import { assertNever, type Condition, type Detection, type EventQuery, type Pipe
 import { type Diagnostic, error, hasErrors, type Result, unsupported } from "../diagnostics/index.js";
 import { parseEql } from "./eql/index.js";
 import { foldFilters, parseKql, parseLucene } from "./kql/index.js";
+import { caselessToInsensitive } from "./caseless.js";
 import { cidrTermsToCalls } from "./ip-terms.js";
 import type { RuleDocument } from "./rule-document.js";
 
@@ -72,8 +73,9 @@ export function lowerRule(doc: RuleDocument): Result<RuleIR | null> {
 
   const detection = lowerDetection(doc, diagnostics);
   if (!query || hasErrors(diagnostics)) return { value: null, diagnostics };
-  // A CIDR block as the value of an `ip` field is a range test in Elasticsearch.
-  query = mapConditions(query, cidrTermsToCalls);
+  // Elasticsearch semantics the query text leaves implicit: a CIDR block as the value of an
+  // `ip` field is a range test; a `.caseless` sub-field is its base field matched case-insensitively.
+  query = mapConditions(query, (c) => caselessToInsensitive(cidrTermsToCalls(c)));
 
   const ir: RuleIR = {
     language,

@@ -10,7 +10,6 @@ import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
 import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
-import { caselessToInsensitive } from "./caseless.js";
 import { requiresOneOf } from "./requires.js";
 import { columnsOf, type KqlType } from "./schema.js";
 import { kqlSpan } from "./schedule.js";
@@ -47,7 +46,8 @@ function categoryText(q: EventQuery): string {
  * explicit condition on the category field, which the mapping must then express.
  */
 function withCategory(query: EventQuery, rule: RuleIR, source: SourceSpec): Condition {
-  const condition = caselessToInsensitive(query.condition); // CIDR terms on ip fields are cidrMatch already (src/frontend/ip-terms.ts)
+  // CIDR terms on ip fields and `.caseless` sub-fields are lowered already (src/frontend/ip-terms.ts, caseless.ts)
+  const condition = query.condition;
   if (query.category.kind !== "named") return condition;
   const name = query.category.name;
   const implied = source.implied.get(rule.eventCategoryField);

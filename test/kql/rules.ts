@@ -10,6 +10,7 @@ import { parse as parseToml } from "smol-toml";
 import { loadRule } from "../../src/frontend/load-rule.js";
 import { lowerRule } from "../../src/frontend/lower.js";
 import { cidrTermsToCalls } from "../../src/frontend/ip-terms.js";
+import { caselessToInsensitive } from "../../src/frontend/caseless.js";
 import { foldFilters, parseKql, parseLucene, printKql, printLucene } from "../../src/frontend/kql/index.js";
 import { standaloneSource } from "../../src/frontend/source.js";
 import type { Condition, Span } from "../../src/ir/nodes.js";
@@ -90,8 +91,9 @@ export function checkRule(path: string, text: string): RuleCheck {
   if (ir.query.kind !== "event") return { language, type, filters: 0, threatQuery: false };
   expectInvariants(ir.query.condition, 0, text.length);
   const all = operands(ir.query.condition);
-  // lowering rewrites CIDR blocks on ip fields into cidrMatch (src/frontend/ip-terms.ts); nothing else
-  const own = operands(cidrTermsToCalls(cond));
+  // lowering rewrites CIDR blocks on ip fields into cidrMatch and `.caseless` sub-fields into
+  // case-insensitive matches on their base fields (src/frontend/ip-terms.ts, caseless.ts); nothing else
+  const own = operands(caselessToInsensitive(cidrTermsToCalls(cond)));
   expect(noSpans(all.slice(0, own.length))).toEqual(noSpans(own));
   // IR spans of the query's own nodes are file offsets inside the query string
   const qs = doc.querySpan!;

@@ -59,3 +59,14 @@ describe("CIDR values of ip fields", () => {
     expect(alerts(rule("eql", 'network where url.path == "10.0.0.0/8"'), [{ event: { category: "network" }, url: { path: "10.9.9.9" } }])).toBe(0);
   });
 });
+
+describe("`.caseless` sub-fields", () => {
+  it("match the base field case-insensitively (Elasticsearch normalizes both sides to lowercase)", () => {
+    const r = rule("kuery", 'process.name.caseless:"cmd.exe" and not process.parent.name.caseless:explorer.exe');
+    expect(alerts(r, [{ process: { name: "CMD.EXE", parent: { name: "services.exe" } } }])).toBe(1);
+    expect(alerts(r, [{ process: { name: "cmd.exe", parent: { name: "Explorer.EXE" } } }])).toBe(0);
+    expect(alerts(r, [{ process: { name: "cmd2.exe" } }])).toBe(0);
+    const c = r.query.kind === "event" ? JSON.stringify(r.query.condition) : "";
+    expect(c).not.toContain(".caseless");
+  });
+});
