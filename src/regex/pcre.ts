@@ -28,12 +28,18 @@ export interface PcreStyle {
 /** `construct` names what has no PCRE counterpart, for the caller's message. */
 export type PcreResult = { readonly ok: true; readonly source: string; readonly dotAll: boolean } | { readonly ok: false; readonly construct: string };
 
-const PCRE_META = /[\\^$.|?*+()[\]{}]/;
+const PCRE_META = /[\\^$.|?*+()[\]{}]/g;
 
-/** The default literal escaping: PCRE's metacharacters. */
-export function pcreMetaLiteral(ch: string): string {
-  return PCRE_META.test(ch) ? `\\${ch}` : ch;
+/**
+ * Literal text as a PCRE (or RE2, or ECMAScript) pattern: each of the
+ * metacharacters `\ ^ $ . | ? * + ( ) [ ] { }` gets a backslash.
+ */
+export function escapePcre(text: string): string {
+  return text.replace(PCRE_META, (c) => `\\${c}`);
 }
+
+/** The default literal escaping of one character: PCRE's metacharacters. */
+export const pcreMetaLiteral: (ch: string) => string = escapePcre;
 
 const NAMED: Readonly<Record<number, string>> = { 9: "\\t", 10: "\\n", 13: "\\r" };
 

@@ -9,14 +9,10 @@
  */
 import type { PatternPart } from "../../src/ir/nodes.js";
 import { LuceneRegexError, parseLuceneRegex } from "../../src/regex/lucene.js";
-import { printPcre, type PcreStyle } from "../../src/regex/pcre.js";
+import { escapePcre, printPcre, type PcreStyle } from "../../src/regex/pcre.js";
 
-const RE2_META = /[\\^$.|?*+()[\]{}]/g;
-
-/** Escapes literal text for RE2. */
-export function escapeRe2(text: string): string {
-  return text.replace(RE2_META, (c) => "\\" + c);
-}
+/** Escapes literal text for RE2 (the same metacharacters as PCRE). */
+export const escapeRe2: (text: string) => string = escapePcre;
 
 function wrap(body: string, caseSensitive: boolean): string {
   return `(?s)${caseSensitive ? "" : "(?i)"}^(?:${body})$`;

@@ -12,6 +12,7 @@
  * expressions; regular expressions are PCRE and go through SPL's own
  * escaping first (so the regex `\.` is written `"\\."`).
  */
+import { escapePcre } from "../../src/regex/pcre.js";
 
 /** Quotes a string value for SPL: `"` ... `"` with `\` -> `\\` and `"` -> `\"`. Every value goes through here exactly once. */
 export function quote(value: string): string {
@@ -40,13 +41,8 @@ export function numberText(raw: string, value: number): string {
   return /^-?\d+(\.\d+)?$/.test(raw) ? raw : String(value);
 }
 
-/** Characters with a meaning in PCRE outside a character class. */
-const PCRE_META = /[\\^$.|?*+()[\]{}]/g;
-
 /** Literal text as PCRE (before SPL quoting). */
-export function pcreLiteral(text: string): string {
-  return text.replace(PCRE_META, (c) => `\\${c}`);
-}
+export const pcreLiteral: (text: string) => string = escapePcre;
 
 /**
  * Elasticsearch date math (`now-9m`, `now-1d/d`, `now`) as a Splunk relative
