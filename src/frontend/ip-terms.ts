@@ -13,7 +13,7 @@
  * client.ip, server.ip, host.ip, related.ip, observer.ip, *.nat.ip) and to
  * `dns.resolved_ip`.
  */
-import { type Condition, mapLeaves, type Match, type Span, type Value } from "../ir/nodes.js";
+import { type Condition, exactText, mapLeaves, type Match, type Span, type Value } from "../ir/nodes.js";
 
 export function isEcsIpField(path: string): boolean {
   return path.endsWith(".ip") || path === "ip" || path === "dns.resolved_ip";
@@ -30,22 +30,12 @@ export function isCidrBlock(s: string): boolean {
   return m6 !== null && Number(m6[1]) <= 128;
 }
 
-/** The literal text of a pattern without wildcards, or null. */
-function literal(v: Match["values"][number]): string | null {
-  if (v.kind !== "pattern") return null;
-  let s = "";
-  for (const p of v.parts) {
-    if (p.kind !== "text") return null;
-    s += p.value;
-  }
-  return s;
-}
 
 function rewriteMatch(c: Match): Condition {
   if (c.subject.kind !== "field" || c.subject.wildcard || !isEcsIpField(c.subject.path)) return c;
   const blocks: { value: string; span: Span }[] = [];
   const rest = c.values.filter((v) => {
-    const t = literal(v);
+    const t = v.kind === "pattern" ? exactText(v) : null;
     if (t === null || !isCidrBlock(t)) return true;
     blocks.push({ value: t, span: v.span });
     return false;

@@ -469,3 +469,15 @@ export function mapLeaves(c: Condition, f: (leaf: LeafCondition) => Condition): 
       return assertNever(c, "condition");
   }
 }
+
+/** The text a match value stands for exactly (a pattern without wildcards, a number's spelling, a boolean), or null. */
+export function exactText(v: MatchValue): string | null {
+  if (v.kind === "number") return v.raw;
+  if (v.kind === "boolean") return String(v.value);
+  let s = "";
+  for (const p of v.parts) {
+    if (p.kind !== "text") return null;
+    s += p.value;
+  }
+  return s;
+}

@@ -7,7 +7,9 @@
  */
 import type { Condition, EventQuery, FieldRef, Match, MatchValue, Pattern, PatternPart, RuleIR, Span, Value } from "../ir/nodes.js";
 import { compilePattern } from "../eval/patterns.js";
-import { assertNever } from "../ir/nodes.js";
+import { assertNever, exactText } from "../ir/nodes.js";
+
+export { exactText };
 import { type Diagnostic, info, unsupported, warning } from "../diagnostics/index.js";
 import type { RuleDocument } from "../frontend/rule-document.js";
 import type { FieldMapping, MappingSpec, SourceSpec } from "./spec.js";
@@ -60,18 +62,6 @@ function matchValues(c: Condition, field: string): Set<string> | null {
     return s;
   }
   return null;
-}
-
-/** The exact string a match value stands for, or null if it has wildcards. */
-export function exactText(v: MatchValue): string | null {
-  if (v.kind === "number") return v.raw;
-  if (v.kind === "boolean") return String(v.value);
-  let s = "";
-  for (const p of v.parts) {
-    if (p.kind !== "text") return null;
-    s += p.value;
-  }
-  return s;
 }
 
 /** Index-pattern prefixes that name an OS (used only when the query and the tags say nothing). */
