@@ -115,15 +115,26 @@ function strList(v: unknown): string[] | null {
 
 /** Parses and validates a mapping file's text. Throws MappingLoadError listing every problem. */
 export function parseMapping(file: string, text: string): MappingSpec {
-  const errors: MappingError[] = [];
-  const fail = (key: string, message: string) => errors.push({ file, ...lineOf(text, key), message });
-  let data: unknown;
+  return mappingFromData(file, loadMappingYaml(file, text), text);
+}
+
+/** The data of a mapping file's YAML text. Throws MappingLoadError when it is not YAML. */
+export function loadMappingYaml(file: string, text: string): unknown {
   try {
-    data = yaml.load(text, { filename: file });
+    return yaml.load(text, { filename: file });
   } catch (e) {
     const m = (e as { mark?: { line: number; column: number }; reason?: string }).mark;
     throw new MappingLoadError([{ file, line: (m?.line ?? 0) + 1, column: (m?.column ?? 0) + 1, message: `invalid YAML: ${(e as { reason?: string }).reason ?? String(e)}` }]);
   }
+}
+
+/**
+ * Validates the data of a mapping file (`text` is the file's text, for the
+ * lines of messages). Throws MappingLoadError with every problem.
+ */
+export function mappingFromData(file: string, data: unknown, text: string): MappingSpec {
+  const errors: MappingError[] = [];
+  const fail = (key: string, message: string) => errors.push({ file, ...lineOf(text, key), message });
   if (!isRecord(data)) throw new MappingLoadError([{ file, line: 1, column: 1, message: "a mapping file must be a YAML mapping with `fields` and/or `sources`" }]);
 
   for (const k of Object.keys(data)) if (!["description", "unmapped", "fields", "sources"].includes(k)) fail(k, `unknown key \`${k}\` (expected description, unmapped, fields, sources)`);
