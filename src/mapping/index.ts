@@ -11,7 +11,7 @@ export * from "./apply.js";
 const cache = new Map<string, MappingSpec>();
 
 /**
- * Where `npm run build` (scripts/build-mappings.mjs) keeps the data of a bundled
+ * Where `npm run build` (scripts/build-assets.mjs) keeps the data of a bundled
  * mapping file as JSON: reading JSON costs a tenth of parsing the YAML, which is
  * most of a small run's start-up.
  */

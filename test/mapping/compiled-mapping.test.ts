@@ -6,7 +6,7 @@ import { bundledMappingData, loadMappingYaml, mappingDigest, mappingFromData, pa
 const root = join(import.meta.dirname, "..", "..");
 const TEXT = "unmapped: warn\nfields:\n  process.name: Image\n";
 
-describe("compiled bundled mappings (dist/mappings, scripts/build-mappings.mjs)", () => {
+describe("compiled bundled mappings (dist/mappings, scripts/build-assets.mjs)", () => {
   it("reads the compiled JSON when its digest is the YAML text's", () => {
     // data deliberately different from the YAML: proves which one was read
     const compiled = JSON.stringify({ digest: mappingDigest(TEXT), data: { fields: { "process.name": "FromJson" } } });
