@@ -784,45 +784,33 @@ function parseExpression(p: Parser): Term {
 }
 
 function parseOr(p: Parser): Term {
-  const s = tokStart(p);
-  const first = parseAnd(p);
-  if (peek(p) !== L.T_OR) return first;
-  const operands: Condition[] = [];
-  let failed = false;
-  const add = (t: Term): void => {
-    const c = asCondition(p, t);
-    if (c.kind === "error") failed = true;
-    else if (c.kind === "or") operands.push(...c.operands);
-    else operands.push(c);
-  };
-  add(first);
-  while (peek(p) === L.T_OR) {
-    advance(p);
-    add(parseAnd(p));
-  }
-  if (failed) return errorTerm(p, s, prevEnd(p));
-  return { kind: "or", operands, span: spanOf(p, s, prevEnd(p)) };
+  return parseJunction(p, "or", L.T_OR, parseAnd);
 }
 
 function parseAnd(p: Parser): Term {
+  return parseJunction(p, "and", L.T_AND, parseNot);
+}
+
+/** `operand (keyword operand)*`: the operand, or the `kind` junction of them all (nested junctions of the same kind flattened). */
+function parseJunction(p: Parser, kind: "or" | "and", keyword: typeof L.T_OR | typeof L.T_AND, operand: (p: Parser) => Term): Term {
   const s = tokStart(p);
-  const first = parseNot(p);
-  if (peek(p) !== L.T_AND) return first;
+  const first = operand(p);
+  if (peek(p) !== keyword) return first;
   const operands: Condition[] = [];
   let failed = false;
   const add = (t: Term): void => {
     const c = asCondition(p, t);
     if (c.kind === "error") failed = true;
-    else if (c.kind === "and") operands.push(...c.operands);
+    else if (c.kind === kind) operands.push(...c.operands);
     else operands.push(c);
   };
   add(first);
-  while (peek(p) === L.T_AND) {
+  while (peek(p) === keyword) {
     advance(p);
-    add(parseNot(p));
+    add(operand(p));
   }
   if (failed) return errorTerm(p, s, prevEnd(p));
-  return { kind: "and", operands, span: spanOf(p, s, prevEnd(p)) };
+  return { kind, operands, span: spanOf(p, s, prevEnd(p)) };
 }
 
 function parseNot(p: Parser): Term {

@@ -315,43 +315,32 @@ class KqlParser {
   }
 
   private orQuery(nested: string | null): Condition | null {
-    const start = this.pos;
-    const first = this.andQuery(nested);
-    if (first === null) return null;
-    const ops: Condition[] = [first];
-    for (;;) {
-      const save = this.pos;
-      const p = this.binaryKeyword(this.pos, "or", true);
-      if (p < 0) break;
-      this.pos = p;
-      const q = this.andQuery(nested);
-      if (q === null) {
-        this.pos = save;
-        break;
-      }
-      ops.push(q);
-    }
-    return ops.length === 1 ? first : combine("or", ops, this.span(start, this.pos));
+    return this.junction("or", nested, () => this.andQuery(nested));
   }
 
   private andQuery(nested: string | null): Condition | null {
+    return this.junction("and", nested, () => this.notQuery(nested));
+  }
+
+  /** `operand (kw operand)*`: one operand, or their `kw` junction. A keyword whose right side does not parse is left for the caller. */
+  private junction(kw: "or" | "and", nested: string | null, operand: () => Condition | null): Condition | null {
     const start = this.pos;
-    const first = this.notQuery(nested);
+    const first = operand();
     if (first === null) return null;
     const ops: Condition[] = [first];
     for (;;) {
       const save = this.pos;
-      const p = this.binaryKeyword(this.pos, "and", true);
+      const p = this.binaryKeyword(this.pos, kw, true);
       if (p < 0) break;
       this.pos = p;
-      const q = this.notQuery(nested);
+      const q = operand();
       if (q === null) {
         this.pos = save;
         break;
       }
       ops.push(q);
     }
-    return ops.length === 1 ? first : combine("and", ops, this.span(start, this.pos));
+    return ops.length === 1 ? first : combine(kw, ops, this.span(start, this.pos));
   }
 
   private notQuery(nested: string | null): Condition | null {
