@@ -360,6 +360,21 @@ function scriptOf(fields: FieldRef[], run: (b: Binding) => boolean | null): Comp
   return { kind: "script", script: { fields, run } };
 }
 
+/**
+ * `one` over a subject: on a field, a query test true when any of the field's
+ * values passes; on an expression, a script (null when the expression is).
+ */
+function valueTest(subject: Value, one: (v: unknown) => boolean, c: Compiler): Compiled {
+  if (subject.kind === "field") return { kind: "query", test: (ev) => fieldOf(ev, subject).some(one) };
+  const fields: FieldRef[] = [];
+  collectFields(subject, fields);
+  const val = compileValue(subject, c);
+  return scriptOf(fields, (b) => {
+    const v = val(b);
+    return v === null ? null : one(v);
+  });
+}
+
 function compile(cond: Condition, c: Compiler): Compiled {
   switch (cond.kind) {
     case "and": {
@@ -392,17 +407,7 @@ function compile(cond: Condition, c: Compiler): Compiled {
       }
       const tests = cond.values.map((m) => matchValueTest(m, cond.caseSensitive));
       const one = (v: unknown): boolean => tests.some((t) => t(v));
-      if (cond.subject.kind === "field") {
-        const f = cond.subject;
-        return { kind: "query", test: (ev) => fieldOf(ev, f).some(one) };
-      }
-      const fields: FieldRef[] = [];
-      collectFields(cond.subject, fields);
-      const val = compileValue(cond.subject, c);
-      return scriptOf(fields, (b) => {
-        const v = val(b);
-        return v === null ? null : one(v);
-      });
+      return valueTest(cond.subject, one, c);
     }
     case "compare": {
       let left = cond.left;
@@ -467,17 +472,7 @@ function compile(cond: Condition, c: Compiler): Compiled {
         const s = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : null;
         return s !== null && regs.some((r) => r(s));
       };
-      if (cond.subject.kind === "field") {
-        const f = cond.subject;
-        return { kind: "query", test: (ev) => fieldOf(ev, f).some(one) };
-      }
-      const fields: FieldRef[] = [];
-      collectFields(cond.subject, fields);
-      const val = compileValue(cond.subject, c);
-      return scriptOf(fields, (b) => {
-        const v = val(b);
-        return v === null ? null : one(v);
-      });
+      return valueTest(cond.subject, one, c);
     }
     case "exists": {
       if (cond.subject.kind === "field") {
