@@ -14,6 +14,8 @@
  *     notes: { EcsArgsCount: "..." }         # optional: computed columns that only approximate their ECS field (each use warns)
  *     requires: [dns.question.name]          # optional: the source is eligible only for queries that require one of these ECS fields
  *     caveat: "..."                          # optional: how this source only approximates the Elastic data (every use warns)
+ *     exclusive: [data_stream.dataset]       # optional: `implied` fields holding one value per event, so that their implied
+ *                                            # values are the only ones: a match of none of them is false (exclusive.ts)
  *     connectors: [{ connectorId: MicrosoftThreatProtection, dataTypes: [DeviceProcessEvents] }]
  *     entities: { Host: { HostName: DeviceName }, ... }  # Sentinel entity mappings (identifier: column)
  */
@@ -41,11 +43,13 @@ export interface SentinelEmit {
   readonly notes: Readonly<Record<string, string>>;
   /** How the source as a whole only approximates the Elastic data (a warning on every query that reads it), or null. */
   readonly caveat: string | null;
+  /** `implied` fields whose implied values are the only values an event of the source has. */
+  readonly exclusive: readonly string[];
   readonly connectors: readonly Connector[];
   readonly entities: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "caveat", "requires", "connectors", "entities"];
+const KEYS = ["table", "function", "params", "filter", "extend", "types", "notes", "caveat", "exclusive", "requires", "connectors", "entities"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -89,6 +93,8 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
   if (requires !== undefined && !(Array.isArray(requires) && requires.every((x) => typeof x === "string"))) problems.push("`requires` must be a list of ECS field names");
   const caveat = e["caveat"] ?? null;
   if (caveat !== null && typeof caveat !== "string") problems.push("`caveat` must be a string");
+  const exclusive = e["exclusive"] ?? [];
+  if (!(Array.isArray(exclusive) && exclusive.every((x) => typeof x === "string"))) problems.push("`exclusive` must be a list of ECS field names");
   const connectors: Connector[] = [];
   const rawConn = e["connectors"] ?? [];
   if (!Array.isArray(rawConn)) problems.push("`connectors` must be a list");
@@ -124,6 +130,7 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
       types: types ?? {},
       notes: notes ?? {},
       caveat: typeof caveat === "string" ? caveat : null,
+      exclusive: exclusive as string[],
       connectors,
       entities,
     },

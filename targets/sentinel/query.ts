@@ -8,6 +8,7 @@ import { applyFieldMap, constantOf, factsOf, lookupField, mapValue, type Mapping
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
+import { decideExclusive } from "./exclusive.js";
 import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
 import { requiresOneOf } from "./requires.js";
@@ -131,8 +132,29 @@ export function prepareTerm(
       );
     if (constantOf(reduced.condition) === false)
       diagnostics.push(unsupported("SENTINEL205", `with its optional fields read as null (no counterpart in \`${source.id}\`) this query can never match`, query.span, T));
-    const mapped = applyFieldMap(reduced.condition, mapCtx);
+    const rawExclusive = source.emit["exclusive"];
+    const exclusive = Array.isArray(rawExclusive) ? rawExclusive.filter((x): x is string => typeof x === "string") : [];
+    const decided = decideExclusive(reduced.condition, source, exclusive);
+    for (const d of decided.decided)
+      diagnostics.push(
+        warning(
+          "SENTINEL207",
+          `approximation: data source \`${source.id}\` stands for Elastic events whose \`${d.field}\` is ${d.implied.map((v) => `"${v}"`).join(" or ")}; the condition on \`${d.field}\` (${d.asked.map((v) => `"${v}"`).join(", ")}) is taken as false`,
+          d.span,
+          T,
+        ),
+      );
+    const mapped = applyFieldMap(decided.condition, mapCtx);
     diagnostics.push(...mapped.diagnostics);
+    if (decided.decided.length > 0 && constantOf(mapped.condition) === false)
+      diagnostics.push(
+        unsupported(
+          "SENTINEL208",
+          `data source \`${source.id}\` holds none of the events this query reads (it stands for Elastic events with ${[...new Set(decided.decided.map((d) => `\`${d.field}\` ${d.implied.map((v) => `"${v}"`).join("/")}`))].join(", ")})`,
+          query.span,
+          T,
+        ),
+      );
     const keys = by.map((k) => mapValue(k, mapCtx, diagnostics));
     const attempt = { source, condition: mapped.condition, keys, diagnostics };
     if (!pick) pick = attempt;
