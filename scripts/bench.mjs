@@ -3,9 +3,10 @@
 // included), several runs; prints wall time, rules per second, peak memory, time per phase,
 // and CPU time (whole process and main thread), which, unlike wall time, stays meaningful
 // when other processes share the cores (the load average is printed before and after).
+// Then the start-up: the same command on the seed rule alone.
 // Usage: node scripts/bench.mjs [folder] [--runs N] [--jobs N]   (npm run bench builds first)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,6 +72,27 @@ console.log(`  CPU time, whole process: ${cpu("cpuMs")}; main thread: ${cpu("mai
 console.log(`  load average (1, 5, 15 min) before: ${loadBefore}, after: ${loadAfter} (on ${availableCores()} cores: above that, wall time measures the machine)`);
 console.log("  time per phase (median run, ms; wall time inside the process):");
 for (const [k, v] of Object.entries(median)) if (!["wall", "maxRssMB", "cpuMs", "mainThreadCpuMs", "jobs"].includes(k)) console.log(`    ${k.padEnd(18)} ${String(v).padStart(8)}`);
+
+// Start-up: the same command on the seed rule alone (a CI step converting one rule pays this).
+const seed = join(root, "rules", "persistence_system_shells_via_services.toml");
+if (existsSync(seed)) {
+  const one = mkdtempSync(join(os.tmpdir(), "ruleport-bench-one-"));
+  mkdirSync(join(one, "in"));
+  copyFileSync(seed, join(one, "in", "seed.toml"));
+  const walls = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, "bin", "ruleport.js"), "convert", join(one, "in"), "--target", "all", "--out", join(one, `o${i}`), "--quiet"], { encoding: "utf8" });
+    walls.push(performance.now() - t0);
+    if (r.status !== 0) {
+      console.error(`bench: converting the seed rule exited ${r.status}\n${r.stderr}`);
+      process.exit(1);
+    }
+  }
+  rmSync(one, { recursive: true, force: true });
+  walls.sort((a, b) => a - b);
+  console.log(`  start-up, one rule (the seed) to all targets: best ${(walls[0] / 1000).toFixed(3)} s, median ${(walls[Math.floor(walls.length / 2)] / 1000).toFixed(3)} s`);
+}
 
 function availableCores() {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
