@@ -6,7 +6,7 @@
  * Pipeline per event query: facts -> data source (fields/<profile>.yaml) ->
  * field mapping (src/mapping) -> capability check (items.ts, every
  * inexpressible construct is an `unsupported` diagnostic) -> detection
- * builder (detection.ts) -> js-yaml (yaml.ts).
+ * builder (detection.ts) -> YAML writer (yaml.ts).
  */
 import type { Condition, EventQuery, FieldRef, RuleIR, SequenceQuery, Span, Value } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";

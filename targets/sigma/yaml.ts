@@ -1,40 +1,312 @@
 /**
- * Sigma documents -> YAML text with js-yaml under fixed options: 4-space
- * indentation, no line folding, no anchors, and every string value of a
- * `detection` section single-quoted (SigmaHQ's convention: "Strings values use
- * single quotes"). Several documents (a correlation and its rules) become one
- * multi-document stream. Loading the text gives back the objects exactly.
+ * Sigma documents -> YAML text, written directly for the shapes Sigma
+ * documents have: mappings with string keys, sequences, strings, numbers,
+ * booleans and null. The layout is fixed: 4-space indentation, block
+ * collections (empty ones as `{}` / `[]`), no line folding, multi-line
+ * strings as literal blocks, and every one-line string value of a
+ * `detection` section except `condition` single-quoted (SigmaHQ's
+ * convention: "Strings values use single quotes"). Several documents (a
+ * correlation and its rules) become one multi-document stream.
+ *
+ * A string is written plain only when no reader can take it for anything
+ * else: it is not a null, boolean, number, timestamp, merge key or value key
+ * under the YAML 1.2 core schema nor under YAML 1.1 (which PyYAML, and so
+ * pySigma, reads: `yes`, `off`, `0x1F`, `1_000`, `0755`, `1:30`,
+ * `2024-01-01`, ...), does not start with an indicator or white space, is no
+ * document marker (`---`, `...`), and holds no `: `, ` #`, trailing `:`,
+ * tab, control, non-breaking space or line separator (NEL, U+2028, U+2029,
+ * BOM). Otherwise it is single-quoted when every character is printable in
+ * both YAML versions and it has one line,
+ * else double-quoted with escapes. The layout is the one js-yaml's dumper
+ * gave with the same options (which this module replaced for speed), so the
+ * text is unchanged for ordinary values.
  */
-import { DUMP_SCHEMA, jsToAst, loadAll, present, SCALAR_STYLE, visit, type Document, type Node } from "js-yaml";
+import { loadAll } from "js-yaml";
 
-const STR = "tag:yaml.org,2002:str";
+const INDENT = 4;
 
-function quoteStrings(node: Node): void {
-  visit([{ contents: node, directives: [] }], (n, ctx) => {
-    if (n.kind === "scalar" && !ctx.isKey && n.tag === STR && !n.value.includes("\n")) n.style = SCALAR_STYLE.SINGLE_QUOTED;
-    return undefined as never;
-  });
+/** Spaces for each nesting level, cached. */
+const PADS: string[] = [""];
+function pad(level: number): string {
+  let p = PADS[level];
+  if (p === undefined) for (let l = PADS.length; l <= level; l++) PADS[l] = p = " ".repeat(INDENT * l);
+  return p as string;
+}
+
+/**
+ * Characters that are ordinary text everywhere: printable in YAML 1.1 and
+ * 1.2, not white space other than the space, no line break of either
+ * version (NEL, U+2028, U+2029), no BOM, no C1 control, no non-breaking
+ * space (js-yaml quotes it; kept for an unchanged layout).
+ */
+function isText(c: number): boolean {
+  if (c < 0x7f) return c >= 0x20;
+  if (c < 0xa1) return false;
+  if (c < 0xd800) return c !== 0x2028 && c !== 0x2029;
+  if (c < 0xe000) return false; // surrogates: checked as pairs by the callers
+  return c !== 0xfeff && c !== 0xfffe && c !== 0xffff;
+}
+
+/** Whether position i holds a valid surrogate pair (a character above U+FFFF). */
+function isPair(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const d = s.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
+
+/** Every character is ordinary text (see isText); `lineBreaks` also allows `\n`. */
+function allText(s: string, lineBreaks: boolean): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isText(c)) continue;
+    if (c === 0x0a && lineBreaks) continue;
+    if (isPair(s, i)) {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** A single-quoted one-line scalar may also hold tabs and non-breaking spaces. */
+function singleQuotable(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isText(c) || c === 0x09 || c === 0xa0) continue;
+    if (isPair(s, i)) {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** YAML's c-indicator characters, which cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
+const INDICATORS = new Set("-?:,[]{}#&*!|>'\"%@`");
+
+/**
+ * Plain scalars that some YAML reader resolves to something other than a
+ * string: null, booleans, integers and floats of YAML 1.1 and of the 1.2
+ * core schema, YAML 1.1 timestamps, the merge key `<<` and the value key
+ * `=`. A match is enough (even when the reader would then reject the value,
+ * as a timestamp on 2024-13-45): quoting costs nothing.
+ */
+const NOT_A_STRING = new RegExp(
+  "^(?:" +
+    [
+      "~|null|Null|NULL",
+      "true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
+      // integers (1.1: binary, octal, hexadecimal, sexagesimal, with `_`; 1.2 core: 0o, 0x, decimal)
+      "[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9][0-9_]*",
+      // floats (1.1 needs a dot, 1.2 core does not; exponents; sexagesimal; inf and nan)
+      "[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?:\\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*",
+      "[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)",
+      // timestamps
+      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?",
+      "<<|=",
+    ].join("|") +
+    ")$",
+);
+
+/** First characters of the scalars NOT_A_STRING can match. */
+const RESOLVABLE_FIRST = new Set("~nNtTfFyYoO0123456789-+.<=");
+
+function resolvesToNonString(s: string): boolean {
+  return s === "" || (RESOLVABLE_FIRST.has(s[0] as string) && NOT_A_STRING.test(s));
+}
+
+/** Whether `s` can be written as a one-line plain scalar in block context and reads back as this string. */
+function isPlainSafe(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  const first = s.charCodeAt(0);
+  if (first === 0x20) return false;
+  if (INDICATORS.has(s[0] as string)) {
+    // `-`, `?` and `:` start a plain scalar when a non-space follows.
+    if (!(first === 0x2d || first === 0x3f || first === 0x3a) || n < 2 || s.charCodeAt(1) === 0x20) return false;
+  }
+  if (s.charCodeAt(n - 1) === 0x20 || s.charCodeAt(n - 1) === 0x3a) return false;
+  if (s.includes(": ") || s.includes(" #")) return false;
+  // `---` and `...` are document markers at the start of a line (where a top-level key starts).
+  if ((first === 0x2d || first === 0x2e) && /^(?:---|\.\.\.)(?:$| )/.test(s)) return false;
+  if (!allText(s, false)) return false;
+  return !resolvesToNonString(s);
+}
+
+/** Whether the string is white space only (JavaScript's `\s`), which js-yaml double-quotes. */
+function isBlank(s: string): boolean {
+  return /^\s+$/.test(s);
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  "\0": "\\0",
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\v": "\\v",
+  "\f": "\\f",
+  "\r": "\\r",
+  "\x1b": "\\e",
+  '"': '\\"',
+  "\\": "\\\\",
+  "\x85": "\\N",
+  "\xa0": "\\_",
+  "\u2028": "\\L",
+  "\u2029": "\\P",
+};
+
+/** Escaped in a double-quoted scalar: quote, backslash, controls, C1, NBSP, line separators, lone surrogates, BOM, non-characters. */
+const TO_ESCAPE = /["\\\x00-\x1f\x7f-\xa0\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/gu;
+
+function escapeChar(ch: string): string {
+  const known = ESCAPES[ch];
+  if (known !== undefined) return known;
+  const code = ch.charCodeAt(0);
+  const hex = code.toString(16).toUpperCase();
+  return code <= 0xff ? `\\x${hex.padStart(2, "0")}` : `\\u${hex.padStart(4, "0")}`;
+}
+
+function doubleQuoted(s: string): string {
+  return `"${s.replace(TO_ESCAPE, escapeChar)}"`;
+}
+
+function singleQuoted(s: string): string {
+  return `'${s.includes("'") ? s.replace(/'/g, "''") : s}'`;
+}
+
+/**
+ * A multi-line string as a literal block (`|`), content indented to
+ * `contentShift` columns, or null when a literal block cannot hold it
+ * exactly: characters that are not ordinary text, white space only, or
+ * trailing empty lines (which would need keep chomping).
+ */
+function literalBlock(s: string, parentShift: number, contentShift: number): string | null {
+  if (!allText(s, true) || isBlank(s)) return null;
+  const n = s.length;
+  if (s.charCodeAt(n - 1) === 0x0a && (n === 1 || s.charCodeAt(n - 2) === 0x0a)) return null;
+  // An indentation indicator when the first non-empty line starts with a space (auto-detection would take it for indentation).
+  const indicator = /^\n* /.test(s) ? String(contentShift - parentShift) : "";
+  const chomp = s.charCodeAt(n - 1) === 0x0a ? "" : "-";
+  const indent = " ".repeat(contentShift);
+  let body = "";
+  let at = 0;
+  while (at < n) {
+    const next = s.indexOf("\n", at);
+    const end = next < 0 ? n : next;
+    body += "\n";
+    if (end > at) body += indent + s.slice(at, end);
+    at = end + 1;
+    if (next < 0 || at >= n) break;
+  }
+  return `|${indicator}${chomp}${body}`;
+}
+
+/** A string value at `level`: plain, quoted or a literal block (see the module comment). */
+function scalar(s: string, level: number, quote: boolean): string {
+  if (s.includes("\n")) {
+    const block = literalBlock(s, level === 0 ? -1 : INDENT * (level - 1), INDENT * Math.max(1, level));
+    return block ?? doubleQuoted(s);
+  }
+  if (quote) return singleQuotable(s) ? singleQuoted(s) : doubleQuoted(s);
+  return plainOrQuoted(s);
+}
+
+function plainOrQuoted(s: string): string {
+  const first = s.charCodeAt(0);
+  // js-yaml double-quotes white space only strings (including Unicode spaces); kept for an unchanged layout.
+  if ((first <= 0x20 || first >= 0xa0) && isBlank(s)) return doubleQuoted(s);
+  if (isPlainSafe(s)) return s;
+  return allText(s, false) ? singleQuoted(s) : doubleQuoted(s);
+}
+
+function number(n: number): string {
+  if (Number.isNaN(n)) return ".nan";
+  if (n === Infinity) return ".inf";
+  if (n === -Infinity) return "-.inf";
+  if (Object.is(n, -0)) return "-0.0";
+  const text = String(n);
+  // `1e+21` would be an integer-looking float without a dot, which YAML 1.1 reads as a string.
+  return /^[-+]?[0-9]+e/.test(text) ? text.replace("e", ".e") : text;
+}
+
+/**
+ * A node at `level`. Block collections that follow their key or dash on the
+ * same line (`compact`) start there, indented two more columns than the dash
+ * for the 4-space layout; others start on a new line.
+ */
+function node(v: unknown, level: number, compact: boolean, quote: boolean, detection = false): string {
+  switch (typeof v) {
+    case "string":
+      return scalar(v, level, quote);
+    case "number":
+      return number(v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "undefined":
+      return "null";
+    case "object":
+      if (v === null) return "null";
+      if (Array.isArray(v)) {
+        if (v.length === 0) return "[]";
+        const body = sequence(v, level, compact, quote);
+        return compact && level > 0 ? `  ${body}` : body;
+      }
+      if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+        const body = mapping(v as Record<string, unknown>, level, compact, quote, detection);
+        if (body === "") return "{}";
+        return compact && level > 0 ? `  ${body}` : body;
+      }
+      break;
+    default:
+      break;
+  }
+  throw new Error(`internal error: a Sigma document holds a value YAML cannot carry (${Object.prototype.toString.call(v)})`);
+}
+
+function sequence(items: readonly unknown[], level: number, compact: boolean, quote: boolean): string {
+  let out = "";
+  for (const item of items) {
+    if (!compact || out !== "") out += "\n" + pad(level);
+    out += "- " + node(item, level + 1, true, quote);
+  }
+  return out;
+}
+
+/** A block mapping; `detection` marks the root's `detection` section, whose string values are single-quoted (the condition excepted). */
+function mapping(m: Readonly<Record<string, unknown>>, level: number, compact: boolean, quote: boolean, detection: boolean): string {
+  let out = "";
+  for (const key in m) {
+    if (!Object.prototype.hasOwnProperty.call(m, key)) continue;
+    const value = m[key];
+    if (value === undefined) continue;
+    if (!compact || out !== "") out += "\n" + pad(level);
+    const k = plainOrQuoted(key);
+    const q = detection ? key !== "condition" : quote;
+    const sub = level === 0 && key === "detection";
+    // Implicit keys are limited to one line and 1024 characters; longer ones take the explicit `? key` form.
+    const explicit = key.includes("\n") || k.length > 1024;
+    const text = node(value, level + 1, explicit, q, sub);
+    if (explicit) out += `? ${k}\n${pad(level)}`;
+    else out += k;
+    out += text.charCodeAt(0) === 0x0a ? ":" + text : ": " + text;
+  }
+  return out;
 }
 
 /** Dumps one or more Sigma documents (plain objects) as YAML. */
 export function dumpSigma(documents: readonly Record<string, unknown>[]): string {
-  const docs: Document[] = [];
-  documents.forEach((d, i) => {
-    for (const doc of jsToAst(d, DUMP_SCHEMA, { noRefs: true })) {
-      const root = doc.contents;
-      if (root && root.kind === "mapping") {
-        for (const item of root.items) {
-          if (item.key.kind !== "scalar" || item.key.value !== "detection" || item.value.kind !== "mapping") continue;
-          for (const entry of item.value.items) {
-            if (!(entry.key.kind === "scalar" && entry.key.value === "condition")) quoteStrings(entry.value);
-          }
-        }
-      }
-      if (documents.length > 1 && i > 0) doc.explicitStart = true;
-      docs.push(doc);
-    }
-  });
-  return present(docs, { schema: DUMP_SCHEMA, indent: 4, lineWidth: -1, quoteStyle: "single" });
+  let out = "";
+  for (let i = 0; i < documents.length; i++) {
+    const body = node(documents[i], 0, true, false);
+    // Later documents start with `---`, on a line of its own before a block mapping.
+    if (i > 0) out += body === "{}" ? "--- " : "---\n";
+    out += body + "\n";
+  }
+  return out;
 }
 
 /** Loads Sigma YAML text (one or more documents). */
