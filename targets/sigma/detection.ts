@@ -50,7 +50,16 @@ function mergeAll(map: readonly Item[], at: number, item: Item): Item[] | null {
   return map.map((x, k) => (k === at ? merged : x));
 }
 
+/** buildTop and expr ask for the same sub-conditions' layouts again; each is computed once. */
+const detCache = new WeakMap<Condition, Det | null>();
+
 function toDet(c: Condition): Det | null {
+  let d = detCache.get(c);
+  if (d === undefined) detCache.set(c, (d = computeDet(c)));
+  return d;
+}
+
+function computeDet(c: Condition): Det | null {
   if (isLeaf(c)) {
     const items = leafItems(c).items;
     if (items.length === 0) return null;

@@ -83,14 +83,13 @@ function withoutControls(parts: readonly PatternPart[]): { parts: PatternPart[];
   return { parts: out, changed };
 }
 
-function controlWarnings(values: readonly MatchValue[], span: Span): Diagnostic[] {
-  return values.some((v) => v.kind === "pattern" && withoutControls(v.parts).changed)
-    ? [warning("SIGMA322", "a control character (tab, newline, ...) in a value is written as the one-character wildcard `?`", span, { target: TARGET })]
-    : [];
+function controlWarning(span: Span): Diagnostic[] {
+  return [warning("SIGMA322", "a control character (tab, newline, ...) in a value is written as the one-character wildcard `?`", span, { target: TARGET })];
 }
 
-/** Groups match values by the modifier they need; each group becomes one item. */
-function matchItems(field: string | null, values: readonly MatchValue[], caseSensitive: boolean): Item[] {
+/** Groups match values by the modifier they need; each group becomes one item. `controls`: a control character became `?`. */
+function matchItems(field: string | null, values: readonly MatchValue[], caseSensitive: boolean): { items: Item[]; controls: boolean } {
+  let controls = false;
   const groups = new Map<string, { mod: string | null; cased: boolean; values: SigmaScalar[]; seen: Set<SigmaScalar> }>();
   const add = (mod: string | null, cased: boolean, v: SigmaScalar) => {
     const key = `${mod ?? ""}|${cased}`;
@@ -110,7 +109,9 @@ function matchItems(field: string | null, values: readonly MatchValue[], caseSen
         add(null, false, v.value);
         break;
       case "pattern": {
-        const s = shapeOf(collapse(withoutControls(v.parts).parts));
+        const plain = withoutControls(v.parts);
+        controls ||= plain.changed;
+        const s = shapeOf(collapse(plain.parts));
         const text = escapeParts(s.parts);
         const cased = caseSensitive && hasCase(literalText(s.parts));
         const mod = SHAPE_MODIFIER[s.shape];
@@ -122,11 +123,12 @@ function matchItems(field: string | null, values: readonly MatchValue[], caseSen
         assertNever(v, "match value");
     }
   }
-  return [...groups.values()].map((g) => ({
+  const items = [...groups.values()].map((g) => ({
     field,
     modifiers: [...(g.mod ? [g.mod] : []), ...(g.cased ? ["cased"] : [])],
     values: g.values,
   }));
+  return { items, controls };
 }
 
 function regexItems(c: RegexMatch, field: string): LeafResult {
@@ -214,13 +216,27 @@ function callItems(call: Call, span: Span): LeafResult {
   }
 }
 
+/**
+ * The capability check and the detection builder (which tries the same leaf
+ * in several layouts) ask for a leaf's items many times; the result depends
+ * on the leaf alone, so it is computed once per leaf.
+ */
+const leafCache = new WeakMap<Leaf, LeafResult>();
+
 /** Translates one leaf into OR-ed items, or an unsupported diagnostic. */
 export function leafItems(c: Leaf): LeafResult {
+  let r = leafCache.get(c);
+  if (r === undefined) leafCache.set(c, (r = translateLeaf(c)));
+  return r;
+}
+
+function translateLeaf(c: Leaf): LeafResult {
   switch (c.kind) {
     case "match": {
       const f = fieldName(c.subject, c.span);
       if ("error" in f) return f.error;
-      return { items: matchItems(f.name, c.values, c.caseSensitive), diagnostics: controlWarnings(c.values, c.span) };
+      const r = matchItems(f.name, c.values, c.caseSensitive);
+      return { items: r.items, diagnostics: r.controls ? controlWarning(c.span) : [] };
     }
     case "regex-match": {
       const f = fieldName(c.subject, c.span);
@@ -261,8 +277,8 @@ export function leafItems(c: Leaf): LeafResult {
       if (c.caseSensitive) return no("208", "case-sensitive free-text search has no Sigma counterpart", c.span);
       const r = matchItems(null, [c.value], false);
       return {
-        items: r,
-        diagnostics: [...controlWarnings([c.value], c.span), warning("SIGMA312", "free-text search becomes a Sigma keyword; how keywords match (which fields, whole words or substrings) depends on the Sigma backend", c.span, { target: TARGET })],
+        items: r.items,
+        diagnostics: [...(r.controls ? controlWarning(c.span) : []), warning("SIGMA312", "free-text search becomes a Sigma keyword; how keywords match (which fields, whole words or substrings) depends on the Sigma backend", c.span, { target: TARGET })],
       };
     }
     case "nested":
