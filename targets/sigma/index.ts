@@ -60,7 +60,6 @@ interface BuiltQuery {
   readonly ctx: MapContext;
 }
 
-/** One event query -> logsource + detection, or null with diagnostics. */
 /**
  * Facts for source selection. When the query and the `OS:` tags leave the
  * operating system open, Elastic's older bare tags (`Windows`, `Linux`,
@@ -98,9 +97,22 @@ function narrowed(facts: RuleFacts, narrow: Narrow | undefined): RuleFacts {
 export function splitOf(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec): { key: Narrow["key"]; values: string[] } | null {
   const facts = factsFor(query, rule, doc);
   if (selectSource(mapping, facts)) return null;
+  const split = splitFacts(facts, mapping);
+  return split && { key: split.key, values: split.values };
+}
+
+/** splitOf for facts that select no source, with each value's source. */
+function splitFacts(facts: RuleFacts, mapping: MappingSpec): { key: Narrow["key"]; values: string[]; sources: SourceSpec[] } | null {
   for (const key of ["os", "dataset"] as const) {
     const values = [...facts[key]].sort();
-    if (values.length >= 2 && values.every((value) => selectSource(mapping, narrowed(facts, { key, value })))) return { key, values };
+    if (values.length < 2) continue;
+    const sources: SourceSpec[] = [];
+    for (const value of values) {
+      const source = selectSource(mapping, narrowed(facts, { key, value }));
+      if (!source) break;
+      sources.push(source);
+    }
+    if (sources.length === values.length) return { key, values, sources };
   }
   return null;
 }
@@ -111,21 +123,28 @@ export function splitOf(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapp
  */
 export function mapEventQuery(query: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, narrow?: Narrow): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } | null {
   const source = selectSource(mapping, narrowed(factsFor(query, rule, doc), narrow));
-  if (!source) return null;
+  return source && mapWithSource(query, mapping, source);
+}
+
+function mapWithSource(query: EventQuery, mapping: MappingSpec, source: SourceSpec): { source: SourceSpec; condition: Condition; diagnostics: Diagnostic[] } {
   const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
   const mapped = applyFieldMap(rewriteStringFunctions(query.condition), ctx);
   return { source, condition: mapped.condition, diagnostics: mapped.diagnostics };
 }
 
-function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], narrow?: Narrow, joinKeys?: readonly Value[]): BuiltQuery | null {
+/**
+ * One event query -> logsource + detection, or null with diagnostics.
+ * `source` is the data source already selected for the query's facts (null:
+ * none matches).
+ */
+function buildQuery(query: EventQuery, input: ConvertInput, out: Diagnostic[], source: SourceSpec | null, joinKeys?: readonly Value[]): BuiltQuery | null {
   const { rule, document: doc, mapping } = input;
-  const mapped = mapEventQuery(query, rule, doc, mapping, narrow);
+  const mapped = source && mapWithSource(query, mapping, source);
   if (!mapped) {
     out.push(unsupported("SIGMA001", `no Sigma log source in the mapping matches this query (${describeFacts(query, rule, doc)}); add a source for it to the mapping file`, query.span, { target: TARGET }));
     return null;
   }
-  const { source } = mapped;
-  const emit = readEmit(source, query.span, out);
+  const emit = readEmit(mapped.source, query.span, out);
   if (!emit) return null;
   if (emit.note) out.push(warning("SIGMA002", `log source \`${source.id}\`: ${emit.note}`, query.span, { target: TARGET }));
   const ctx: MapContext = { spec: mapping, source, target: TARGET, code: "SIGMA" };
@@ -244,15 +263,15 @@ const OS_TITLES: Readonly<Record<string, string>> = { windows: "Windows", linux:
  * the rule's id; the others get ids derived from it. Null when the rule does
  * not need it (or cannot be split).
  */
-function perLogSource(q: EventQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
-  const { rule, document: doc, mapping } = input;
-  const split = splitOf(q, rule, doc, mapping);
+function perLogSource(q: EventQuery, input: ConvertInput, facts: RuleFacts, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+  const { document: doc, mapping } = input;
+  const split = splitFacts(facts, mapping);
   if (!split) return null;
   const what = split.key === "os" ? "operating system" : "data set";
   out.push(info("SIGMA325", `no single Sigma log source covers the ${what}s ${split.values.join(", ")}; the rule becomes one Sigma rule per ${what}`, q.span, { target: TARGET }));
   const docs: Record<string, unknown>[] = [];
   for (const [i, value] of split.values.entries()) {
-    const built = buildQuery(q, input, out, { key: split.key, value });
+    const built = buildQuery(q, input, out, split.sources[i] as SourceSpec);
     if (!built) return [];
     const label = split.key === "os" ? (OS_TITLES[value] ?? value) : value;
     const head: Record<string, unknown> = { ...parts.head, title: `${String(parts.head["title"])} (${label})` };
@@ -271,13 +290,22 @@ function perLogSource(q: EventQuery, input: ConvertInput, parts: Parts, out: Dia
  * whose events come from hosts of different operating systems: a warning says
  * so. Null when not needed or not possible.
  */
-function perOperatingSystemSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
-  const { rule, document: doc, mapping } = input;
-  const facts = q.terms.map((t) => factsFor(t.query, rule, doc));
-  if (facts.every((f) => selectSource(mapping, f))) return null;
+function perOperatingSystemSequence(q: SequenceQuery, input: ConvertInput, facts: readonly RuleFacts[], sources: readonly (SourceSpec | null)[], parts: Parts, out: Diagnostic[]): Record<string, unknown>[] | null {
+  const { document: doc, mapping } = input;
+  if (sources.every((s) => s !== null)) return null;
   const oses = [...(facts[0]?.os ?? [])].sort();
   if (oses.length < 2 || !facts.every((f) => f.os.size === oses.length && oses.every((o) => f.os.has(o)))) return null;
-  if (!oses.every((value) => facts.every((f) => selectSource(mapping, narrowed(f, { key: "os", value }))))) return null;
+  // Per operating system, each term's source.
+  const perOs: SourceSpec[][] = [];
+  for (const value of oses) {
+    const termSources: SourceSpec[] = [];
+    for (const f of facts) {
+      const s = selectSource(mapping, narrowed(f, { key: "os", value }));
+      if (!s) return null;
+      termSources.push(s);
+    }
+    perOs.push(termSources);
+  }
   out.push(
     warning(
       "SIGMA328",
@@ -290,7 +318,7 @@ function perOperatingSystemSequence(q: SequenceQuery, input: ConvertInput, parts
   for (const [i, value] of oses.entries()) {
     const head: Record<string, unknown> = { ...parts.head, title: `${String(parts.head["title"])} (${OS_TITLES[value] ?? value})` };
     if (i > 0) head["id"] = derivedUuid(`ruleport:sigma:${doc.ruleId}:os:${value}`);
-    const one = convertSequence(q, input, { head, tail: parts.tail }, out, { key: "os", value });
+    const one = convertSequence(q, input, perOs[i] as SourceSpec[], { head, tail: parts.tail }, out, { key: "os", value });
     if (!one) return [];
     docs.push(...one);
   }
@@ -301,7 +329,8 @@ function correlationRule(parts: Parts, correlation: Record<string, unknown>): Re
   return { ...parts.head, correlation, ...parts.tail };
 }
 
-function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, out: Diagnostic[], narrow?: Narrow): Record<string, unknown>[] | null {
+/** A sequence as a correlation and its base rules; `sources` are the terms' data sources (null: none matches). */
+function convertSequence(q: SequenceQuery, input: ConvertInput, sources: readonly (SourceSpec | null)[], parts: Parts, out: Diagnostic[], narrow?: Narrow): Record<string, unknown>[] | null {
   const { document: doc, rule } = input;
   let ok = true;
   if (q.until) {
@@ -343,8 +372,8 @@ function convertSequence(q: SequenceQuery, input: ConvertInput, parts: Parts, ou
     }
   }
   const built: BuiltQuery[] = [];
-  q.terms.forEach((t) => {
-    const b = buildQuery(t.query, input, out, narrow, [...q.by, ...t.by]);
+  q.terms.forEach((t, i) => {
+    const b = buildQuery(t.query, input, out, sources[i] ?? null, [...q.by, ...t.by]);
     if (b) built.push(b);
     else ok = false;
   });
@@ -490,12 +519,14 @@ export const sigma = {
     const q = rule.query;
     switch (q.kind) {
       case "event": {
-        const split = rule.detection.kind === "plain" ? perLogSource(q, input, parts, out) : null;
+        const facts = factsFor(q, rule, doc);
+        const source = selectSource(input.mapping, facts);
+        const split = rule.detection.kind === "plain" && !source ? perLogSource(q, input, facts, parts, out) : null;
         if (split) {
           documents = split;
           break;
         }
-        const built = buildQuery(q, input, out);
+        const built = buildQuery(q, input, out, source);
         if (!built) break;
         documents = rule.detection.kind === "threshold" ? convertThreshold(input, built, parts, out) : [plainRule(parts, built)];
         break;
@@ -505,7 +536,11 @@ export const sigma = {
           out.push(unsupported("SIGMA303", "a threshold over an EQL sequence has no Sigma counterpart", rule.detection.span, { target: TARGET }));
           break;
         }
-        documents = perOperatingSystemSequence(q, input, parts, out) ?? convertSequence(q, input, parts, out);
+        {
+          const facts = q.terms.map((t) => factsFor(t.query, rule, doc));
+          const sources = facts.map((f) => selectSource(input.mapping, f));
+          documents = perOperatingSystemSequence(q, input, facts, sources, parts, out) ?? convertSequence(q, input, sources, parts, out);
+        }
         break;
       case "sample":
         out.push(unsupported("SIGMA303", "`sample` (unordered co-occurrence per key) has no Sigma counterpart with the same semantics", q.span, { target: TARGET }));
