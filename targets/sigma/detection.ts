@@ -28,8 +28,11 @@ export interface DetectionSection {
 
 function mergeInto(map: readonly Item[], item: Item): Item[] | null {
   const key = itemKey(item);
-  const allKey = itemKey({ ...item, modifiers: withAll(item.modifiers) });
-  const at = map.findIndex((x) => itemKey(x) === key || itemKey(x) === allKey);
+  const allKey = [item.field ?? "", ...withAll(item.modifiers)].join("|");
+  const at = map.findIndex((x) => {
+    const k = itemKey(x);
+    return k === key || k === allKey;
+  });
   return at < 0 ? [...map, item] : mergeAll(map, at, item);
 }
 

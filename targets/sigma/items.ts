@@ -21,8 +21,13 @@ export interface Item {
   readonly values: readonly SigmaScalar[];
 }
 
+const itemKeys = new WeakMap<Item, string>();
+
+/** `Field|mod1|mod2`: items with equal keys can share a value list (computed once per item). */
 export function itemKey(item: Item): string {
-  return [item.field ?? "", ...item.modifiers].join("|");
+  let k = itemKeys.get(item);
+  if (k === undefined) itemKeys.set(item, (k = [item.field ?? "", ...item.modifiers].join("|")));
+  return k;
 }
 
 /** The leaves the builder turns into items. */
@@ -55,22 +60,26 @@ const SHAPE_MODIFIER: Readonly<Record<Shape, string | null>> = {
 };
 
 /** `**` matches what `*` matches: adjacent any-runs (from composed transforms) are written once. */
-function collapse(parts: readonly PatternPart[]): PatternPart[] {
+function collapse(parts: readonly PatternPart[]): readonly PatternPart[] {
+  if (!parts.some((p, i) => p.kind === "any" && parts[i + 1]?.kind === "any")) return parts;
   const out: PatternPart[] = [];
   for (const p of parts) if (!(p.kind === "any" && out[out.length - 1]?.kind === "any")) out.push(p);
   return out;
 }
+
+const CONTROL = /[\u0000-\u001f]/;
 
 /**
  * Control characters cannot be written in a Sigma value (pySigma's validators
  * reject them as a likely escaping mistake); each becomes the one-character
  * wildcard `?`, which the check pass reports as an approximation.
  */
-function withoutControls(parts: readonly PatternPart[]): { parts: PatternPart[]; changed: boolean } {
+function withoutControls(parts: readonly PatternPart[]): { parts: readonly PatternPart[]; changed: boolean } {
+  if (!parts.some((p) => p.kind === "text" && CONTROL.test(p.value))) return { parts, changed: false };
   const out: PatternPart[] = [];
   let changed = false;
   for (const p of parts) {
-    if (p.kind !== "text" || !/[\u0000-\u001f]/.test(p.value)) {
+    if (p.kind !== "text" || !CONTROL.test(p.value)) {
       out.push(p);
       continue;
     }

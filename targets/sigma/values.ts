@@ -42,46 +42,58 @@ export function shapeOf(parts: readonly PatternPart[]): ShapedValue {
   return { shape: "wildcard", parts };
 }
 
-/** The characters a backslash can escape in a Sigma string. */
-const ESCAPABLE = new Set(["*", "?", "\\"]);
-
-/** Writes pattern parts as one Sigma string, escaping exactly once. */
-export function escapeParts(parts: readonly PatternPart[]): string {
-  // First, the sequence of "tokens" as they will be written: literal characters and wildcards.
-  const tokens: { readonly literal: boolean; readonly ch: string }[] = [];
-  for (const p of parts) {
+/** The first character written for parts[k...]: a wildcard, a literal's first character, or undefined at the end. */
+function nextWritten(parts: readonly PatternPart[], k: number): string | undefined {
+  for (; k < parts.length; k++) {
+    const p = parts[k] as PatternPart;
     switch (p.kind) {
       case "text":
-        for (const ch of p.value) tokens.push({ literal: true, ch });
+        if (p.value !== "") return p.value[0];
         break;
       case "any":
-        tokens.push({ literal: false, ch: "*" });
-        break;
+        return "*";
       case "one":
-        tokens.push({ literal: false, ch: "?" });
-        break;
+        return "?";
       default:
         assertNever(p, "pattern part");
     }
   }
+  return undefined;
+}
+
+/** Writes pattern parts as one Sigma string, escaping exactly once. */
+export function escapeParts(parts: readonly PatternPart[]): string {
   let out = "";
-  tokens.forEach((t, i) => {
-    if (!t.literal) {
-      out += t.ch;
-      return;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as PatternPart;
+    switch (p.kind) {
+      case "any":
+        out += "*";
+        break;
+      case "one":
+        out += "?";
+        break;
+      case "text": {
+        const v = p.value;
+        if (!/[*?\\]/.test(v)) {
+          out += v;
+          break;
+        }
+        for (let j = 0; j < v.length; j++) {
+          const ch = v[j] as string;
+          if (ch === "*" || ch === "?") out += "\\" + ch;
+          else if (ch === "\\") {
+            // Doubled when the next written character is a wildcard or starts with `\` (an escaped literal or a backslash).
+            const next = j + 1 < v.length ? v[j + 1] : nextWritten(parts, i + 1);
+            out += next === "*" || next === "?" || next === "\\" ? "\\\\" : "\\";
+          } else out += ch;
+        }
+        break;
+      }
+      default:
+        assertNever(p, "pattern part");
     }
-    if (t.ch === "*" || t.ch === "?") {
-      out += "\\" + t.ch;
-      return;
-    }
-    if (t.ch === "\\") {
-      const next = tokens[i + 1];
-      // The next written character starts with `\` (an escaped literal or a backslash) or is a wildcard.
-      out += next !== undefined && ESCAPABLE.has(next.ch) ? "\\\\" : "\\";
-      return;
-    }
-    out += t.ch;
-  });
+  }
   return out;
 }
 
