@@ -34,55 +34,16 @@ function pad(level: number): string {
 }
 
 /**
- * Characters that are ordinary text everywhere: printable in YAML 1.1 and
- * 1.2, not white space other than the space, no line break of either
- * version (NEL, U+2028, U+2029), no BOM, no C1 control, no non-breaking
- * space (js-yaml quotes it; kept for an unchanged layout).
+ * A character that is not ordinary text: ordinary is printable in YAML 1.1
+ * and 1.2, no white space other than the space, no line break of either
+ * version (NEL, U+2028, U+2029), no BOM, no C1 control, no non-breaking space
+ * (js-yaml quotes it; kept for an unchanged layout), no lone surrogate.
  */
-function isText(c: number): boolean {
-  if (c < 0x7f) return c >= 0x20;
-  if (c < 0xa1) return false;
-  if (c < 0xd800) return c !== 0x2028 && c !== 0x2029;
-  if (c < 0xe000) return false; // surrogates: checked as pairs by the callers
-  return c !== 0xfeff && c !== 0xfffe && c !== 0xffff;
-}
-
-/** Whether position i holds a valid surrogate pair (a character above U+FFFF). */
-function isPair(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 0xd800 || c > 0xdbff) return false;
-  const d = s.charCodeAt(i + 1);
-  return d >= 0xdc00 && d <= 0xdfff;
-}
-
-/** Every character is ordinary text (see isText); `lineBreaks` also allows `\n`. */
-function allText(s: string, lineBreaks: boolean): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isText(c)) continue;
-    if (c === 0x0a && lineBreaks) continue;
-    if (isPair(s, i)) {
-      i++;
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
-
-/** A single-quoted one-line scalar may also hold tabs and non-breaking spaces. */
-function singleQuotable(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isText(c) || c === 0x09 || c === 0xa0) continue;
-    if (isPair(s, i)) {
-      i++;
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
+const NOT_TEXT = /[^\x20-\x7e\xa1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
+/** Not ordinary text nor a line feed (literal block content). */
+const NOT_BLOCK_TEXT = /[^\n\x20-\x7e\xa1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
+/** Not ordinary text, tab nor non-breaking space (one-line single-quoted content). */
+const NOT_SINGLE_QUOTABLE = /[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
 
 /** YAML's c-indicator characters, which cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
 const INDICATORS = new Set("-?:,[]{}#&*!|>'\"%@`");
@@ -132,7 +93,7 @@ function isPlainSafe(s: string): boolean {
   if (s.includes(": ") || s.includes(" #")) return false;
   // `---` and `...` are document markers at the start of a line (where a top-level key starts).
   if ((first === 0x2d || first === 0x2e) && /^(?:---|\.\.\.)(?:$| )/.test(s)) return false;
-  if (!allText(s, false)) return false;
+  if (NOT_TEXT.test(s)) return false;
   return !resolvesToNonString(s);
 }
 
@@ -185,24 +146,16 @@ function singleQuoted(s: string): string {
  * trailing empty lines (which would need keep chomping).
  */
 function literalBlock(s: string, parentShift: number, contentShift: number): string | null {
-  if (!allText(s, true) || isBlank(s)) return null;
+  if (NOT_BLOCK_TEXT.test(s) || isBlank(s)) return null;
   const n = s.length;
-  if (s.charCodeAt(n - 1) === 0x0a && (n === 1 || s.charCodeAt(n - 2) === 0x0a)) return null;
+  const clip = s.charCodeAt(n - 1) === 0x0a;
+  if (clip && (n === 1 || s.charCodeAt(n - 2) === 0x0a)) return null;
   // An indentation indicator when the first non-empty line starts with a space (auto-detection would take it for indentation).
   const indicator = /^\n* /.test(s) ? String(contentShift - parentShift) : "";
-  const chomp = s.charCodeAt(n - 1) === 0x0a ? "" : "-";
   const indent = " ".repeat(contentShift);
-  let body = "";
-  let at = 0;
-  while (at < n) {
-    const next = s.indexOf("\n", at);
-    const end = next < 0 ? n : next;
-    body += "\n";
-    if (end > at) body += indent + s.slice(at, end);
-    at = end + 1;
-    if (next < 0 || at >= n) break;
-  }
-  return `|${indicator}${chomp}${body}`;
+  // Every non-empty line indented; the final line break (clip chomping) is the header's.
+  const body = (s.charCodeAt(0) === 0x0a ? "\n" : "\n" + indent) + s.replace(/\n(?=[^\n])/g, "\n" + indent);
+  return clip ? `|${indicator}${body.slice(0, -1)}` : `|${indicator}-${body}`;
 }
 
 /** A string value at `level`: plain, quoted or a literal block (see the module comment). */
@@ -211,7 +164,7 @@ function scalar(s: string, level: number, quote: boolean): string {
     const block = literalBlock(s, level === 0 ? -1 : INDENT * (level - 1), INDENT * Math.max(1, level));
     return block ?? doubleQuoted(s);
   }
-  if (quote) return singleQuotable(s) ? singleQuoted(s) : doubleQuoted(s);
+  if (quote) return NOT_SINGLE_QUOTABLE.test(s) ? doubleQuoted(s) : singleQuoted(s);
   return plainOrQuoted(s);
 }
 
@@ -220,7 +173,7 @@ function plainOrQuoted(s: string): string {
   // js-yaml double-quotes white space only strings (including Unicode spaces); kept for an unchanged layout.
   if ((first <= 0x20 || first >= 0xa0) && isBlank(s)) return doubleQuoted(s);
   if (isPlainSafe(s)) return s;
-  return allText(s, false) ? singleQuoted(s) : doubleQuoted(s);
+  return NOT_TEXT.test(s) ? doubleQuoted(s) : singleQuoted(s);
 }
 
 function number(n: number): string {
@@ -276,15 +229,26 @@ function sequence(items: readonly unknown[], level: number, compact: boolean, qu
   return out;
 }
 
+/** Written keys: Sigma documents repeat the same few hundred (attributes, field names with modifiers). */
+const KEYS = new Map<string, string>();
+
+function keyText(key: string): string {
+  let k = KEYS.get(key);
+  if (k === undefined) {
+    if (KEYS.size >= 4096) KEYS.clear();
+    KEYS.set(key, (k = plainOrQuoted(key)));
+  }
+  return k;
+}
+
 /** A block mapping; `detection` marks the root's `detection` section, whose string values are single-quoted (the condition excepted). */
 function mapping(m: Readonly<Record<string, unknown>>, level: number, compact: boolean, quote: boolean, detection: boolean): string {
   let out = "";
-  for (const key in m) {
-    if (!Object.prototype.hasOwnProperty.call(m, key)) continue;
+  for (const key of Object.keys(m)) {
     const value = m[key];
     if (value === undefined) continue;
     if (!compact || out !== "") out += "\n" + pad(level);
-    const k = plainOrQuoted(key);
+    const k = keyText(key);
     const q = detection ? key !== "condition" : quote;
     const sub = level === 0 && key === "detection";
     // Implicit keys are limited to one line and 1024 characters; longer ones take the explicit `? key` form.
