@@ -229,6 +229,14 @@ function sequence(items: readonly unknown[], level: number, compact: boolean, qu
   return out;
 }
 
+/** Whether a value is written as a block collection (not `[]`, `{}` or a scalar). */
+function startsOwnLine(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  for (const k of Object.keys(v)) if ((v as Record<string, unknown>)[k] !== undefined) return true;
+  return false;
+}
+
 /** Written keys: Sigma documents repeat the same few hundred (attributes, field names with modifiers). */
 const KEYS = new Map<string, string>();
 
@@ -254,9 +262,9 @@ function mapping(m: Readonly<Record<string, unknown>>, level: number, compact: b
     // Implicit keys are limited to one line and 1024 characters; longer ones take the explicit `? key` form.
     const explicit = key.includes("\n") || k.length > 1024;
     const text = node(value, level + 1, explicit, q, sub);
-    if (explicit) out += `? ${k}\n${pad(level)}`;
-    else out += k;
-    out += text.charCodeAt(0) === 0x0a ? ":" + text : ": " + text;
+    // A block collection after an implicit key starts on the next line (its text starts with the line break).
+    if (explicit) out += `? ${k}\n${pad(level)}: ` + text;
+    else out += (startsOwnLine(value) ? k + ":" : k + ": ") + text;
   }
   return out;
 }
