@@ -68,20 +68,20 @@ export function attackTags(doc: RuleDocument, diagnostics: Diagnostic[]): string
   const push = (list: string[], t: string) => {
     if (!list.includes(t)) list.push(t);
   };
-  const span = doc.keySpans.get("rule.threat") ?? null;
+  const span = () => doc.keySpans.get("rule.threat") ?? null; // looked up only for a diagnostic
   for (const t of doc.threat) {
     if (!/^mitre att&ck$/i.test(t.framework.trim())) {
-      diagnostics.push(info("SIGMA316", `threat framework "${t.framework}" has no Sigma tag namespace; its entries are left out`, span, { target: TARGET }));
+      diagnostics.push(info("SIGMA316", `threat framework "${t.framework}" has no Sigma tag namespace; its entries are left out`, span(), { target: TARGET }));
       continue;
     }
     const tactic = ATTACK_TACTICS[t.tactic.id.toUpperCase()] ?? null;
     if (tactic) push(tactics, `attack.${tactic}`);
-    else if (t.tactic.id || t.tactic.name) diagnostics.push(warning("SIGMA317", `unknown ATT&CK tactic ${t.tactic.id} "${t.tactic.name}"; no tag is written`, span, { target: TARGET }));
+    else if (t.tactic.id || t.tactic.name) diagnostics.push(warning("SIGMA317", `unknown ATT&CK tactic ${t.tactic.id} "${t.tactic.name}"; no tag is written`, span(), { target: TARGET }));
     for (const te of t.techniques) {
       const subs = te.subtechniques.filter((s) => TECHNIQUE_ID.test(s.id));
       if (subs.length > 0) for (const s of subs) push(techniques, `attack.${s.id.toLowerCase()}`);
       else if (TECHNIQUE_ID.test(te.id)) push(techniques, `attack.${te.id.toLowerCase()}`);
-      else diagnostics.push(warning("SIGMA317", `"${te.id}" is not an ATT&CK technique id; no tag is written`, span, { target: TARGET }));
+      else diagnostics.push(warning("SIGMA317", `"${te.id}" is not an ATT&CK technique id; no tag is written`, span(), { target: TARGET }));
     }
   }
   return [...tactics, ...techniques];
@@ -99,17 +99,17 @@ export interface Header {
  */
 export function ruleHeader(doc: RuleDocument, diagnostics: Diagnostic[]): Header {
   const head: Record<string, unknown> = {};
-  const span = doc.keySpans.get("rule.name") ?? doc.keySpans.get("rule") ?? null;
+  const span = () => doc.keySpans.get("rule.name") ?? doc.keySpans.get("rule") ?? null; // looked up only for a diagnostic
   let title = doc.name.trim();
   if (title.length > 256) {
-    diagnostics.push(warning("SIGMA318", "the rule name is longer than Sigma's 256-character title limit; it is shortened", span, { target: TARGET }));
+    diagnostics.push(warning("SIGMA318", "the rule name is longer than Sigma's 256-character title limit; it is shortened", span(), { target: TARGET }));
     title = title.slice(0, 255) + "…";
   }
   head["title"] = title;
   if (UUID.test(doc.ruleId)) head["id"] = doc.ruleId.toLowerCase();
   else {
     head["id"] = derivedUuid(`ruleport:sigma:${doc.ruleId}`);
-    diagnostics.push(warning("SIGMA315", `rule_id "${doc.ruleId}" is not a UUID; the Sigma id is derived from it`, doc.keySpans.get("rule.rule_id") ?? span, { target: TARGET }));
+    diagnostics.push(warning("SIGMA315", `rule_id "${doc.ruleId}" is not a UUID; the Sigma id is derived from it`, doc.keySpans.get("rule.rule_id") ?? span(), { target: TARGET }));
   }
   head["status"] = STATUS[(doc.metadata.maturity ?? "").toLowerCase()] ?? "experimental";
   const description = doc.description.trim();
@@ -125,11 +125,12 @@ export function ruleHeader(doc: RuleDocument, diagnostics: Diagnostic[]): Header
   if (tags.length > 0) head["tags"] = tags;
 
   const tail: Record<string, unknown> = {};
-  const fps = [...new Set(doc.falsePositives.map((f) => f.trim().replace(/\s+/g, " ")).filter((f) => f.length >= 2))];
+  // White space runs become one space (the replace only where some run is not a single space already).
+  const fps = [...new Set(doc.falsePositives.map((f) => (/\s\s|[^\S ]/.test(f) ? f.trim().replace(/\s+/g, " ") : f.trim())).filter((f) => f.length >= 2))];
   tail["falsepositives"] = fps.length > 0 ? fps : ["Unknown"];
   const level = LEVEL[doc.severity.toLowerCase()];
   if (level) tail["level"] = level;
-  else diagnostics.push(warning("SIGMA319", `severity "${doc.severity}" has no Sigma level; none is written`, doc.keySpans.get("rule.severity") ?? span, { target: TARGET }));
+  else diagnostics.push(warning("SIGMA319", `severity "${doc.severity}" has no Sigma level; none is written`, doc.keySpans.get("rule.severity") ?? span(), { target: TARGET }));
   if (doc.license) tail["license"] = LICENSE[doc.license.trim().toLowerCase()] ?? doc.license.trim();
   return { head, tail };
 }
