@@ -99,15 +99,15 @@ function controlWarning(span: Span): Diagnostic[] {
 /** Groups match values by the modifier they need; each group becomes one item. `controls`: a control character became `?`. */
 function matchItems(field: string | null, values: readonly MatchValue[], caseSensitive: boolean): { items: Item[]; controls: boolean } {
   let controls = false;
-  const groups = new Map<string, { mod: string | null; cased: boolean; values: SigmaScalar[]; seen: Set<SigmaScalar> }>();
+  // Few groups (modifier x cased) and mostly few values: arrays, a set only for long value lists.
+  const groups: { mod: string | null; cased: boolean; values: SigmaScalar[]; seen: Set<SigmaScalar> | null }[] = [];
   const add = (mod: string | null, cased: boolean, v: SigmaScalar) => {
-    const key = `${mod ?? ""}|${cased}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { mod, cased, values: [], seen: new Set() }));
-    if (!g.seen.has(v)) {
-      g.seen.add(v);
-      g.values.push(v);
-    }
+    let g = groups.find((x) => x.mod === mod && x.cased === cased);
+    if (!g) groups.push((g = { mod, cased, values: [], seen: null }));
+    if (g.seen ? g.seen.has(v) : g.values.includes(v)) return;
+    g.values.push(v);
+    if (g.seen) g.seen.add(v);
+    else if (g.values.length > 16) g.seen = new Set(g.values);
   };
   for (const v of values) {
     switch (v.kind) {
@@ -132,7 +132,7 @@ function matchItems(field: string | null, values: readonly MatchValue[], caseSen
         assertNever(v, "match value");
     }
   }
-  const items = [...groups.values()].map((g) => ({
+  const items = groups.map((g) => ({
     field,
     modifiers: [...(g.mod ? [g.mod] : []), ...(g.cased ? ["cased"] : [])],
     values: g.values,
