@@ -154,8 +154,7 @@ function hintOf(d: Det): string {
 function itemObject(items: readonly Item[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const i of items) {
-    const key = [i.field ?? "", ...i.modifiers].join("|");
-    o[key] = i.values.length === 1 ? i.values[0] : [...i.values];
+    o[itemKey(i)] = i.values.length === 1 ? i.values[0] : [...i.values];
   }
   return o;
 }
