@@ -1,7 +1,7 @@
 /** Field mapping: load, validate, merge, select a source, apply. */
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { compiledPath, textDigest } from "../compiled-assets.js";
 import { packageRoot } from "../package-root.js";
 import { loadMappingYaml, mappingFromData, mergeMapping, parseMapping, type MappingSpec } from "./spec.js";
 
@@ -11,27 +11,14 @@ export * from "./apply.js";
 const cache = new Map<string, MappingSpec>();
 
 /**
- * Where `npm run build` (scripts/build-assets.mjs) keeps the data of a bundled
- * mapping file as JSON: reading JSON costs a tenth of parsing the YAML, which is
- * most of a small run's start-up.
- */
-export function compiledMappingPath(root: string, file: string): string {
-  return join(root, "dist", "mappings", `${file}.json`);
-}
-
-/** A mapping file's text digest, which its compiled JSON must carry to be used. */
-export function mappingDigest(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/**
- * The data of a bundled mapping file: from its compiled JSON when that was made
- * from this very text (same digest), else from the YAML.
+ * The data of a bundled mapping file: from its compiled JSON (src/compiled-assets.ts;
+ * a tenth of the YAML's parse time, most of a small run's start-up) when that was
+ * made from this very text, else from the YAML.
  */
 export function bundledMappingData(file: string, text: string, compiled: string | null): unknown {
   if (compiled !== null) {
     const c = JSON.parse(compiled) as { digest?: unknown; data?: unknown };
-    if (c.digest === mappingDigest(text)) return c.data;
+    if (c.digest === textDigest(text)) return c.data;
   }
   return loadMappingYaml(file, text);
 }
@@ -43,7 +30,7 @@ export function loadBundledMapping(targetId: string, relPath: string): MappingSp
   if (!spec) {
     const root = packageRoot();
     const text = readFileSync(join(root, file), "utf8");
-    const json = compiledMappingPath(root, file);
+    const json = compiledPath(root, file, ".json");
     spec = mappingFromData(file, bundledMappingData(file, text, existsSync(json) ? readFileSync(json, "utf8") : null), text);
     cache.set(file, spec);
   }

@@ -10,12 +10,13 @@ import { join } from "node:path";
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { precompiledTemplatePath, TEMPLATE_OPTIONS, templateDigest } from "../../src/templates.js";
+import { compiledPath, textDigest } from "../../src/compiled-assets.js";
+import { TEMPLATE_OPTIONS } from "../../src/templates.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const RULES = join(ROOT, "rules");
 const SPLUNK_TEMPLATE = join(ROOT, "targets", "splunk", "templates", "savedsearches.conf.hbs");
-const PRECOMPILED = precompiledTemplatePath(ROOT, "splunk", "savedsearches.conf.hbs");
+const PRECOMPILED = compiledPath(ROOT, join("targets", "splunk", "templates", "savedsearches.conf.hbs"), ".cjs");
 const quietIo = { out: () => {}, err: () => {} };
 
 function workdir(): string {
@@ -45,7 +46,7 @@ describe("bundled templates precompiled by the build", () => {
   it.runIf(existsSync(PRECOMPILED))("the Splunk template: made from the current text, renders what compiling it renders (needs the built dist/: npm ci or npm run build)", () => {
     const text = readFileSync(SPLUNK_TEMPLATE, "utf8");
     const pre = createRequire(import.meta.url)(PRECOMPILED) as { digest: string; spec: Parameters<typeof Handlebars.template>[0] };
-    expect(pre.digest).toBe(templateDigest(text));
+    expect(pre.digest).toBe(textDigest(text));
     const viaRuntime = Handlebars.template(pre.spec);
     const viaCompiler = Handlebars.compile(text, TEMPLATE_OPTIONS);
     const rendered = viaCompiler(CONTEXT);

@@ -1,20 +1,21 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundledMappingData, loadMappingYaml, mappingDigest, mappingFromData, parseMapping } from "../../src/mapping/index.js";
+import { textDigest } from "../../src/compiled-assets.js";
+import { bundledMappingData, loadMappingYaml, mappingFromData, parseMapping } from "../../src/mapping/index.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const TEXT = "unmapped: warn\nfields:\n  process.name: Image\n";
 
-describe("compiled bundled mappings (dist/mappings, scripts/build-assets.mjs)", () => {
+describe("compiled bundled mappings (src/compiled-assets.ts, scripts/build-assets.mjs)", () => {
   it("reads the compiled JSON when its digest is the YAML text's", () => {
     // data deliberately different from the YAML: proves which one was read
-    const compiled = JSON.stringify({ digest: mappingDigest(TEXT), data: { fields: { "process.name": "FromJson" } } });
+    const compiled = JSON.stringify({ digest: textDigest(TEXT), data: { fields: { "process.name": "FromJson" } } });
     expect(bundledMappingData("m.yaml", TEXT, compiled)).toEqual({ fields: { "process.name": "FromJson" } });
   });
 
   it("ignores a compiled JSON made from other text (an edited YAML is never read stale)", () => {
-    const compiled = JSON.stringify({ digest: mappingDigest(TEXT + "# edited\n"), data: { fields: { "process.name": "Stale" } } });
+    const compiled = JSON.stringify({ digest: textDigest(TEXT + "# edited\n"), data: { fields: { "process.name": "Stale" } } });
     expect(bundledMappingData("m.yaml", TEXT, compiled)).toEqual({ unmapped: "warn", fields: { "process.name": "Image" } });
     expect(bundledMappingData("m.yaml", TEXT, null)).toEqual({ unmapped: "warn", fields: { "process.name": "Image" } });
   });
