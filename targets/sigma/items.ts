@@ -45,10 +45,11 @@ export interface LeafResult {
 
 const no = (code: string, message: string, span: Span): LeafResult => ({ items: [], diagnostics: [unsupported(`SIGMA${code}`, message, span, { target: TARGET })] });
 
-function fieldName(v: Value, span: Span): { name: string } | { error: LeafResult } {
-  if (v.kind !== "field") return { error: no("201", `Sigma matches fields against constants; this compares a computed value (${v.kind})`, span) };
-  if (v.wildcard) return { error: no("202", `the field pattern \`${v.path}\` (a condition on any matching field) has no Sigma counterpart`, v.span) };
-  return { name: v.path };
+/** The field a leaf tests, or the unsupported result when it tests something else. */
+function fieldName(v: Value, span: Span): string | LeafResult {
+  if (v.kind !== "field") return no("201", `Sigma matches fields against constants; this compares a computed value (${v.kind})`, span);
+  if (v.wildcard) return no("202", `the field pattern \`${v.path}\` (a condition on any matching field) has no Sigma counterpart`, v.span);
+  return v.path;
 }
 
 const SHAPE_MODIFIER: Readonly<Record<Shape, string | null>> = {
@@ -132,11 +133,12 @@ function matchItems(field: string | null, values: readonly MatchValue[], caseSen
         assertNever(v, "match value");
     }
   }
-  const items = groups.map((g) => ({
-    field,
-    modifiers: [...(g.mod ? [g.mod] : []), ...(g.cased ? ["cased"] : [])],
-    values: g.values,
-  }));
+  const items = groups.map((g): Item => {
+    const modifiers: string[] = [];
+    if (g.mod) modifiers.push(g.mod);
+    if (g.cased) modifiers.push("cased");
+    return { field, modifiers, values: g.values };
+  });
   return { items, controls };
 }
 
@@ -169,14 +171,14 @@ function callItems(call: Call, span: Span): LeafResult {
       const [subject, sub] = call.args;
       if (!subject) return no("205", `\`${call.name}\` needs two arguments`, span);
       const f = fieldName(subject, call.span);
-      if ("error" in f) return f.error;
+      if (typeof f !== "string") return f;
       const mod = call.name === "startsWith" ? "startswith" : call.name === "endsWith" ? "endswith" : "contains";
       if (sub?.kind === "field") {
         // another field's value: a Sigma field reference (`Field|fieldref|startswith: Other`)
         const ref = fieldName(sub, sub.span);
-        if ("error" in ref) return ref.error;
+        if (typeof ref !== "string") return ref;
         return {
-          items: [{ field: f.name, modifiers: ["fieldref", mod], values: [escapeParts([{ kind: "text", value: ref.name }])] }],
+          items: [{ field: f, modifiers: ["fieldref", mod], values: [escapeParts([{ kind: "text", value: ref }])] }],
           diagnostics: [
             warning(
               "SIGMA327",
@@ -191,13 +193,13 @@ function callItems(call: Call, span: Span): LeafResult {
       if (text === null) return no("205", `\`${call.name}\` with a non-constant second argument has no Sigma counterpart`, call.span);
       if (call.name === "stringContains" && text === "") return no("209", "`stringContains(x, \"\")` is false in EQL, but an empty Sigma `contains` matches every value", call.span);
       const cased = !call.caseInsensitive && hasCase(text);
-      return { items: [{ field: f.name, modifiers: [mod, ...(cased ? ["cased"] : [])], values: [escapeParts(text === "" ? [] : [{ kind: "text", value: text }])] }], diagnostics: [] };
+      return { items: [{ field: f, modifiers: [mod, ...(cased ? ["cased"] : [])], values: [escapeParts(text === "" ? [] : [{ kind: "text", value: text }])] }], diagnostics: [] };
     }
     case "cidrMatch": {
       const [subject, ...blocks] = call.args;
       if (!subject) return no("205", "`cidrMatch` needs an address argument", span);
       const f = fieldName(subject, call.span);
-      if ("error" in f) return f.error;
+      if (typeof f !== "string") return f;
       const values: string[] = [];
       for (const b of blocks) {
         const s = stringArg(b);
@@ -205,7 +207,7 @@ function callItems(call: Call, span: Span): LeafResult {
         values.push(s);
       }
       if (values.length === 0) return no("205", "`cidrMatch` without address blocks", call.span);
-      return { items: [{ field: f.name, modifiers: ["cidr"], values: [...new Set(values)] }], diagnostics: [] };
+      return { items: [{ field: f, modifiers: ["cidr"], values: [...new Set(values)] }], diagnostics: [] };
     }
     case "add":
     case "between":
@@ -243,19 +245,19 @@ function translateLeaf(c: Leaf): LeafResult {
   switch (c.kind) {
     case "match": {
       const f = fieldName(c.subject, c.span);
-      if ("error" in f) return f.error;
-      const r = matchItems(f.name, c.values, c.caseSensitive);
+      if (typeof f !== "string") return f;
+      const r = matchItems(f, c.values, c.caseSensitive);
       return { items: r.items, diagnostics: r.controls ? controlWarning(c.span) : [] };
     }
     case "regex-match": {
       const f = fieldName(c.subject, c.span);
-      if ("error" in f) return f.error;
-      return regexItems(c, f.name);
+      if (typeof f !== "string") return f;
+      return regexItems(c, f);
     }
     case "exists": {
       const f = fieldName(c.subject, c.span);
-      if ("error" in f) return f.error;
-      return { items: [{ field: f.name, modifiers: ["exists"], values: [true] }], diagnostics: [] };
+      if (typeof f !== "string") return f;
+      return { items: [{ field: f, modifiers: ["exists"], values: [true] }], diagnostics: [] };
     }
     case "compare": {
       let { left, right } = c;
@@ -266,18 +268,18 @@ function translateLeaf(c: Leaf): LeafResult {
       }
       if (left.kind !== "field") return no("204", "a comparison between computed values has no Sigma counterpart", c.span);
       const f = fieldName(left, c.span);
-      if ("error" in f) return f.error;
+      if (typeof f !== "string") return f;
       if (right.kind === "negate" && right.operand.kind === "number") right = { ...right.operand, value: -right.operand.value, raw: `-${right.operand.raw}` };
       if (right.kind === "datemath") return no("210", `the date-math bound \`${right.expr}\` has no Sigma counterpart`, right.span);
       if (right.kind !== "number") return no("203", `Sigma's \`${COMPARE_MODIFIER[op]}\` modifier compares numbers only; this compares with a ${right.kind}`, c.span);
-      return { items: [{ field: f.name, modifiers: [COMPARE_MODIFIER[op]], values: [right.value] }], diagnostics: [] };
+      return { items: [{ field: f, modifiers: [COMPARE_MODIFIER[op]], values: [right.value] }], diagnostics: [] };
     }
     case "test": {
       const v = c.value;
       if (v.kind === "field") {
         const f = fieldName(v, c.span);
-        if ("error" in f) return f.error;
-        return { items: [{ field: f.name, modifiers: [], values: [true] }], diagnostics: [] };
+        if (typeof f !== "string") return f;
+        return { items: [{ field: f, modifiers: [], values: [true] }], diagnostics: [] };
       }
       if (v.kind === "call") return callItems(v, c.span);
       return no("205", `a constant or computed condition (${v.kind}) has no Sigma counterpart`, c.span);
