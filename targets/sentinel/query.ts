@@ -85,6 +85,12 @@ function sourceColumns(source: SourceSpec, emit: SentinelEmit): Readonly<Record<
   return columns;
 }
 
+/** How far a failed source attempt is from mapping the query (for choosing which failure to report). */
+function closeness(diagnostics: readonly Diagnostic[]): number {
+  if (diagnostics.some((d) => d.code === "SENTINEL208")) return Number.MAX_SAFE_INTEGER;
+  return diagnostics.filter((d) => d.severity === "error").length;
+}
+
 /** Chooses the source, maps fields, validates columns and checks what KQL can express. */
 export function prepareTerm(
   query: EventQuery,
@@ -98,7 +104,7 @@ export function prepareTerm(
   const facts = factsOf(query, rule, doc);
   // Every source whose `when` holds, in file order; the first one that maps every field the
   // query reads wins (so a DNS query on `network` events finds the DNS source after the
-  // connection source), else the first one, whose unmapped fields are then reported.
+  // connection source), else the one with the fewest errors, whose unmapped fields are then reported.
   const candidates = candidateSources(mapping, facts);
   if (candidates.length === 0) {
     const what = [
@@ -157,11 +163,13 @@ export function prepareTerm(
       );
     const keys = by.map((k) => mapValue(k, mapCtx, diagnostics));
     const attempt = { source, condition: mapped.condition, keys, diagnostics };
-    if (!pick) pick = attempt;
     if (!diagnostics.some((d) => d.severity === "error")) {
       pick = attempt;
       break;
     }
+    // when no source maps everything, report the one that comes closest: fewest errors, a source that
+    // holds none of the query's events last, the first on a tie
+    if (!pick || closeness(attempt.diagnostics) < closeness(pick.diagnostics)) pick = attempt;
   }
   if (!pick) return null;
   const source = pick.source;

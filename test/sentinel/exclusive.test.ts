@@ -87,7 +87,7 @@ ${query}
 function convert(text: string, profile: string) {
   const o = compileRule("rules/test.toml", text, [{ target: sentinel, profile }]).outcomes[0]!;
   if (o.status === "ok") expect(analyzeKql(o.result.text ?? "")).toEqual([]);
-  return { status: o.status, text: o.result.text ?? "", codes: o.result.diagnostics.map((d) => d.code) };
+  return { status: o.status, text: o.result.text ?? "", codes: o.result.diagnostics.map((d) => d.code), messages: o.result.diagnostics.map((d) => d.message) };
 }
 
 describe.each(["asim", "mde"])("bundled process sources (%s)", (profile) => {
@@ -111,5 +111,19 @@ describe.each(["asim", "mde"])("bundled process sources (%s)", (profile) => {
     const r = convert(rule('process where host.os.type == "windows" and data_stream.dataset == "endpoint.events.process" and process.name : "nltest.exe"'), profile);
     expect(r.status).toBe("ok");
     expect(r.codes).not.toContain("SENTINEL207");
+  });
+});
+
+describe.each(["asim", "mde"])("which failure is reported (%s)", (profile) => {
+  it("when no source maps every field, the diagnostics are those of the source closest to it", () => {
+    // imAuthentication (category authentication) comes first but lacks the Entra ID fields; the sign-in
+    // source lacks only the GeoIP organisation name, so that is the field reported
+    const o = convert(
+      rule('any where data_stream.dataset : "azure.signinlogs" and event.category : "authentication" and azure.signinlogs.properties.is_interactive == false and source.as.organization.name : "X"'),
+      profile,
+    );
+    expect(o.status).toBe("unsupported");
+    expect(o.codes.filter((c) => c === "SENTINEL100")).toHaveLength(1);
+    expect(o.messages.join("\n")).toMatch(/`source.as.organization.name` has no counterpart .*cloud_azure_signinlogs/);
   });
 });
