@@ -9,7 +9,7 @@ import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { readEmit, type SentinelEmit } from "./emit.js";
 import { reduceOptional } from "./optional.js";
 import { decideExclusive } from "./exclusive.js";
-import { checkCondition, checkNotMulti, fieldsOf, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
+import { checkCondition, checkNotMulti, fieldsOf, MULTI, type PrintContext, printCondition, printValue, typeOfValue } from "./kql.js";
 import { kqlIdent } from "./literal.js";
 import { requiresOneOf } from "./requires.js";
 import { columnsOf, type KqlType } from "./schema.js";
@@ -100,6 +100,7 @@ export function prepareTerm(
   mapping: MappingSpec,
   profile: string,
   out: Diagnostic[],
+  multiKeys = 0,
 ): PreparedTerm | null {
   const facts = factsOf(query, rule, doc);
   // Every source whose `when` holds, in file order; the first one that maps every field the
@@ -197,7 +198,10 @@ export function prepareTerm(
     if (read.has(col)) out.push(warning("SENTINEL203", `approximation: \`${col}\` ${note}`, query.span, T));
   if (emit.caveat !== null) out.push(warning("SENTINEL206", `approximation: data source \`${source.id}\` (${emit.name}): ${emit.caveat}`, query.span, T));
   checkCondition(mapped.condition, ctx, out);
-  for (const k of keys) checkNotMulti(k, ctx, "as a sequence, threshold or new_terms key", out);
+  // the first `multiKeys` keys (threshold groups, new_terms fields) may be multi-valued: they are expanded
+  keys.forEach((k, i) => {
+    if (i >= multiKeys) checkNotMulti(k, ctx, i < by.length && multiKeys > 0 ? "as a threshold cardinality field" : "as a sequence key", out);
+  });
   return { emit, condition: mapped.condition, ctx, keys };
 }
 
@@ -244,6 +248,23 @@ function fieldRef(path: string, span: Span): FieldRef {
   return { kind: "field", path, optional: false, wildcard: false, span };
 }
 
+/**
+ * Lines that turn each multi-valued key column into one row per distinct value (a string),
+ * and the print context in which those columns are strings.
+ */
+function expandMulti(keys: readonly Value[], ctx: PrintContext): { lines: string[]; ctx: PrintContext } {
+  const cols = [...new Set(keys.filter((k): k is FieldRef => k.kind === "field" && typeOfValue(k, ctx) === MULTI).map((k) => k.path))];
+  if (cols.length === 0 || !ctx.columns) return { lines: [], ctx };
+  const lines: string[] = [];
+  for (const c of cols) {
+    const id = kqlIdent(c);
+    lines.push(`| extend ${id} = set_union(${id}, dynamic([]))`, `| mv-expand ${id} to typeof(string)`);
+  }
+  const columns = { ...ctx.columns };
+  for (const c of cols) columns[c] = "string";
+  return { lines, ctx: { ...ctx, columns } };
+}
+
 function notEmpty(v: Value, ctx: PrintContext): string {
   const t = typeOfValue(v, ctx);
   return t === "string" ? `isnotempty(${printValue(v, ctx)})` : `isnotnull(${printValue(v, ctx)})`;
@@ -271,10 +292,15 @@ export function buildQuery(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec
     for (const c of det.cardinality) extraFields.push(fieldRef(c.field, det.span));
   } else if (det.kind === "new_terms") for (const f of det.fields) extraFields.push(fieldRef(f, det.span));
   const errorsBefore = out.filter((d) => d.severity === "error").length;
-  const term = prepareTerm(q, extraFields, rule, doc, mapping, profile, out);
-  if (!term || out.filter((d) => d.severity === "error").length > errorsBefore) return null;
-  const keys = term.keys;
-  const lines = eventLines(term);
+  const multiKeys = det.kind === "threshold" ? det.fields.length : det.kind === "new_terms" ? det.fields.length : 0;
+  const prepared = prepareTerm(q, extraFields, rule, doc, mapping, profile, out, multiKeys);
+  if (!prepared || out.filter((d) => d.severity === "error").length > errorsBefore) return null;
+  const keys = prepared.keys;
+  // multi-valued keys become one row per distinct value (mv-expand): Elasticsearch puts a document in the
+  // bucket of each of its values (threshold) and reports each new value of a document (new_terms)
+  const expansion = expandMulti(keys.slice(0, multiKeys), prepared.ctx);
+  const term: PreparedTerm = { ...prepared, ctx: expansion.ctx };
+  const lines = eventLines(prepared);
 
   if (rule.pipes.length > 0) {
     for (const p of rule.pipes) lines.push(`| top ${p.count} by ${TIME} ${p.kind === "head" ? "asc" : "desc"}`);
@@ -283,6 +309,7 @@ export function buildQuery(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec
   if (det.kind === "threshold") {
     const groupKeys = keys.slice(0, det.fields.length);
     const cardKeys = keys.slice(det.fields.length);
+    lines.push(...expansion.lines);
     if (groupKeys.length > 0) lines.push(`| where ${groupKeys.map((k) => notEmpty(k, term.ctx)).join(" and ")}`);
     const aggs = ["ThresholdCount = count()"];
     const conds = [`ThresholdCount >= ${det.value}`];
@@ -313,7 +340,7 @@ export function buildQuery(rule: RuleIR, doc: RuleDocument, mapping: MappingSpec
     const names = keys.map((k) => printValue(k, term.ctx));
     const text = [
       `let _events = ${lines[0]}`,
-      indent(lines.slice(1)),
+      indent([...lines.slice(1), ...expansion.lines]),
       `    | where ${keys.map((k) => notEmpty(k, term.ctx)).join(" and ")};`,
       `let _history = _events`,
       `    | where ${TIME} < ago(${kqlSpan(ms(lookback))})`,

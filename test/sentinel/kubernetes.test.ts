@@ -28,3 +28,43 @@ describe.each(["asim", "mde"])("Kubernetes audit (%s)", (profile) => {
     expect(r.text).toContain('not(set_has_element(EcsK8sSourceIps, "127.0.0.1"))');
   });
 });
+
+describe.each(["asim", "mde"])("multi-valued keys (%s)", (profile) => {
+  const base = 'event.dataset:"kubernetes.audit_logs" and kubernetes.audit.objectRef.resource:"secrets"';
+  it("new_terms: one row per distinct value of a list field (Elastic reports each new value of a document)", () => {
+    const r = convert(
+      rule(base, {
+        ...K8S,
+        type: "new_terms",
+        more: '[rule.new_terms]\nfield = "new_terms_fields"\nvalue = ["source.ip", "user.name"]\n[[rule.new_terms.history_window_start]]\nfield = "history_window_start"\nvalue = "now-7d"',
+      }),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain("| extend EcsK8sSourceIps = set_union(EcsK8sSourceIps, dynamic([]))");
+    expect(r.text).toContain("| mv-expand EcsK8sSourceIps to typeof(string)");
+    expect(r.text).toContain("isnotempty(EcsK8sSourceIps) and isnotempty(EcsK8sUser)");
+    expect(r.text).toContain("distinct EcsK8sSourceIps, EcsK8sUser");
+  });
+  it("threshold: a document counts in the group of each of its values; a list as the cardinality field is unsupported", () => {
+    const grouped = convert(rule(base, { ...K8S, type: "threshold", more: '[rule.threshold]\nfield = ["source.ip"]\nvalue = 5' }), profile);
+    expect(grouped.status).toBe("ok");
+    expect(grouped.text).toMatch(/mv-expand EcsK8sSourceIps to typeof\(string\)\n\| where isnotempty\(EcsK8sSourceIps\)\n\| summarize ThresholdCount = count\(\) by EcsK8sSourceIps/);
+    const card = convert(
+      rule(base, { ...K8S, type: "threshold", more: '[rule.threshold]\nfield = ["user.name"]\nvalue = 5\n[[rule.threshold.cardinality]]\nfield = "source.ip"\nvalue = 3' }),
+      profile,
+    );
+    expect(card.status).toBe("unsupported");
+    expect(card.codes).toContain("SENTINEL131");
+  });
+  it("a list field as a sequence key stays unsupported", () => {
+    const r = convert(
+      rule('sequence by source.ip with maxspan=1m [any where event.dataset == "kubernetes.audit_logs" and event.action == "get"] [any where event.dataset == "kubernetes.audit_logs" and event.action == "list"]', {
+        index: K8S.index,
+      }),
+      profile,
+    );
+    expect(r.status).toBe("unsupported");
+    expect(r.codes).toContain("SENTINEL131");
+  });
+});
