@@ -21,11 +21,6 @@ type Det =
   | { readonly kind: "list"; readonly maps: readonly (readonly Item[])[] }
   | { readonly kind: "keywords"; readonly values: readonly SigmaScalar[] };
 
-export interface DetectionSection {
-  /** Search identifiers in order, then `condition`. */
-  readonly detection: Record<string, unknown>;
-}
-
 function mergeInto(map: readonly Item[], item: Item): Item[] | null {
   const key = itemKey(item);
   const allKey = [item.field ?? "", ...withAll(item.modifiers)].join("|");
@@ -151,11 +146,10 @@ function hintOf(d: Det): string {
   return last.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "value";
 }
 
-function itemObject(items: readonly Item[]): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const i of items) {
-    o[itemKey(i)] = i.values.length === 1 ? i.values[0] : [...i.values];
-  }
+/** A search identifier's map (a Map: its keys are computed, see yaml.ts). */
+function itemObject(items: readonly Item[]): Map<string, unknown> {
+  const o = new Map<string, unknown>();
+  for (const i of items) o.set(itemKey(i), i.values.length === 1 ? i.values[0] : [...i.values]);
   return o;
 }
 
@@ -193,13 +187,12 @@ function paren(e: Expr, min: Prec): string {
   return e.prec < min ? `(${e.text})` : e.text;
 }
 
-/** Builds the detection section of a checked, mapped condition. */
-export function buildDetection(c: Condition): Record<string, unknown> {
+/** Builds the detection section of a checked, mapped condition: search identifiers in order, then `condition`. */
+export function buildDetection(c: Condition): ReadonlyMap<string, unknown> {
   const names = new Names();
   const top = buildTop(c, names);
-  const detection: Record<string, unknown> = {};
-  for (const [k, v] of names.entries) detection[k] = v;
-  detection["condition"] = top;
+  const detection = new Map<string, unknown>(names.entries);
+  detection.set("condition", top);
   return detection;
 }
 

@@ -17,7 +17,7 @@ import { buildDetection } from "./detection.js";
 import { checkCondition, TARGET } from "./items.js";
 import { derivedUuid, ruleHeader } from "./metadata.js";
 import { rewriteStringFunctions } from "./rewrite.js";
-import { dumpSigma } from "./yaml.js";
+import { dumpSigma, type YamlMapping } from "./yaml.js";
 
 const LOGSOURCE_KEYS = ["category", "product", "service", "definition"] as const;
 
@@ -56,7 +56,7 @@ function describeFacts(query: EventQuery, rule: RuleIR, doc: RuleDocument): stri
 
 interface BuiltQuery {
   readonly logsource: Readonly<Record<string, string>>;
-  readonly detection: Record<string, unknown>;
+  readonly detection: YamlMapping;
   readonly ctx: MapContext;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Sigma documents -> YAML text, written directly for the shapes Sigma
- * documents have: mappings with string keys, sequences, strings, numbers,
- * booleans and null. The layout is fixed: 4-space indentation, block
+ * documents have: mappings with string keys (plain objects or Maps),
+ * sequences, strings, numbers, booleans and null. The layout is fixed: 4-space indentation, block
  * collections (empty ones as `{}` / `[]`), no line folding, multi-line
  * strings as literal blocks, and every one-line string value of a
  * `detection` section except `condition` single-quoted (SigmaHQ's
@@ -208,8 +208,8 @@ function node(v: unknown, level: number, compact: boolean, quote: boolean, detec
         const body = sequence(v, level, compact, quote);
         return compact && level > 0 ? `  ${body}` : body;
       }
-      if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
-        const body = mapping(v as Record<string, unknown>, level, compact, quote, detection);
+      if (v instanceof Map || Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+        const body = mapping(v as YamlMapping, level, compact, quote, detection);
         if (body === "") return "{}";
         return compact && level > 0 ? `  ${body}` : body;
       }
@@ -233,6 +233,10 @@ function sequence(items: readonly unknown[], level: number, compact: boolean, qu
 function startsOwnLine(v: unknown): boolean {
   if (typeof v !== "object" || v === null) return false;
   if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map) {
+    for (const x of v.values()) if (x !== undefined) return true;
+    return false;
+  }
   for (const k of Object.keys(v)) if ((v as Record<string, unknown>)[k] !== undefined) return true;
   return false;
 }
@@ -250,11 +254,10 @@ function keyText(key: string): string {
 }
 
 /** A block mapping; `detection` marks the root's `detection` section, whose string values are single-quoted (the condition excepted). */
-function mapping(m: Readonly<Record<string, unknown>>, level: number, compact: boolean, quote: boolean, detection: boolean): string {
+function mapping(m: YamlMapping, level: number, compact: boolean, quote: boolean, detection: boolean): string {
   let out = "";
-  for (const key of Object.keys(m)) {
-    const value = m[key];
-    if (value === undefined) continue;
+  const pair = (key: string, value: unknown) => {
+    if (value === undefined) return;
     if (!compact || out !== "") out += "\n" + pad(level);
     const k = keyText(key);
     const q = detection ? key !== "condition" : quote;
@@ -265,12 +268,21 @@ function mapping(m: Readonly<Record<string, unknown>>, level: number, compact: b
     // A block collection after an implicit key starts on the next line (its text starts with the line break).
     if (explicit) out += `? ${k}\n${pad(level)}: ` + text;
     else out += (startsOwnLine(value) ? k + ":" : k + ": ") + text;
-  }
+  };
+  if (m instanceof Map) for (const [key, value] of m) pair(key, value);
+  else for (const key of Object.keys(m)) pair(key, (m as Readonly<Record<string, unknown>>)[key]);
   return out;
 }
 
-/** Dumps one or more Sigma documents (plain objects) as YAML. */
-export function dumpSigma(documents: readonly Record<string, unknown>[]): string {
+/**
+ * A YAML mapping: a plain object, or a Map with string keys (which the
+ * builder uses for sections with computed keys, as `detection`: adding
+ * computed keys to objects costs V8 a hidden class per key set).
+ */
+export type YamlMapping = Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>;
+
+/** Dumps one or more Sigma documents (plain objects; mappings inside may be Maps) as YAML. */
+export function dumpSigma(documents: readonly YamlMapping[]): string {
   let out = "";
   for (let i = 0; i < documents.length; i++) {
     const body = node(documents[i], 0, true, false);

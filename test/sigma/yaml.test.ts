@@ -186,6 +186,22 @@ describe("Sigma YAML reads back exactly (YAML 1.2 and 1.1)", () => {
     readsBack([{ a: {}, b: [], c: [[], {}], detection: {} }, {}, { d: [[[1]]] }]);
   });
 
+  it("a Map is written as the mapping it holds, in its order", () => {
+    const asMaps = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(asMaps);
+      if (typeof v === "object" && v !== null) return new Map(Object.entries(v).map(([k, x]) => [k, asMaps(x)]));
+      return v;
+    };
+    fc.assert(
+      fc.property(sigmaDoc, (doc) => {
+        const withMaps = { ...doc, detection: asMaps(doc["detection"]), extra: asMaps(doc["extra"]) };
+        expect(dumpSigma([withMaps])).toBe(dumpSigma([doc]));
+      }),
+      { numRuns: 200 },
+    );
+    expect(dumpSigma([{ m: new Map<string, unknown>([["b", 1], ["a", new Map()], ["c", undefined]]) }])).toBe("m:\n    b: 1\n    a: {}\n");
+  });
+
   it("keys too long for an implicit key (1024 characters) take the explicit form", () => {
     const long = "k".repeat(1100);
     readsBack([{ [long]: "v", x: { [long]: [1, 2] }, detection: { [long]: { [long]: "v" }, condition: "c" } }]);
