@@ -26,25 +26,32 @@ interface Emit {
   readonly note: string | null;
 }
 
+/** Each source's checked `emit` data, or the problem with it (checked once per source, reported per query). */
+const emits = new WeakMap<SourceSpec, Emit | string>();
+
 /** Validates a source's `emit` data (the Sigma-specific part of the mapping file). */
 function readEmit(source: SourceSpec, span: Span | null, out: Diagnostic[]): Emit | null {
-  const bad = (msg: string) => {
-    out.push(error("SIGMA010", `mapping source \`${source.id}\`: ${msg}`, span, { target: TARGET }));
-    return null;
-  };
-  for (const k of Object.keys(source.emit)) if (k !== "logsource" && k !== "note") return bad(`unknown key \`emit.${k}\` (expected logsource, note)`);
+  let e = emits.get(source);
+  if (e === undefined) emits.set(source, (e = checkEmit(source)));
+  if (typeof e !== "string") return e;
+  out.push(error("SIGMA010", `mapping source \`${source.id}\`: ${e}`, span, { target: TARGET }));
+  return null;
+}
+
+function checkEmit(source: SourceSpec): Emit | string {
+  for (const k of Object.keys(source.emit)) if (k !== "logsource" && k !== "note") return `unknown key \`emit.${k}\` (expected logsource, note)`;
   const ls = source.emit["logsource"];
-  if (typeof ls !== "object" || ls === null || Array.isArray(ls)) return bad("`emit.logsource` must be a mapping with category, product, service and/or definition");
+  if (typeof ls !== "object" || ls === null || Array.isArray(ls)) return "`emit.logsource` must be a mapping with category, product, service and/or definition";
   const logsource: Record<string, string> = {};
   for (const [k, v] of Object.entries(ls as Record<string, unknown>)) {
-    if (!(LOGSOURCE_KEYS as readonly string[]).includes(k)) return bad(`unknown key \`emit.logsource.${k}\` (expected ${LOGSOURCE_KEYS.join(", ")})`);
-    if (typeof v !== "string" || v === "") return bad(`\`emit.logsource.${k}\` must be a non-empty string`);
-    if (k !== "definition" && !/^[a-z0-9_.-]+$/.test(v)) return bad(`\`emit.logsource.${k}\` must be lowercase letters, digits, \`_\`, \`.\` or \`-\``);
+    if (!(LOGSOURCE_KEYS as readonly string[]).includes(k)) return `unknown key \`emit.logsource.${k}\` (expected ${LOGSOURCE_KEYS.join(", ")})`;
+    if (typeof v !== "string" || v === "") return `\`emit.logsource.${k}\` must be a non-empty string`;
+    if (k !== "definition" && !/^[a-z0-9_.-]+$/.test(v)) return `\`emit.logsource.${k}\` must be lowercase letters, digits, \`_\`, \`.\` or \`-\``;
     logsource[k] = v;
   }
-  if (Object.keys(logsource).length === 0) return bad("`emit.logsource` is empty");
+  if (Object.keys(logsource).length === 0) return "`emit.logsource` is empty";
   const note = source.emit["note"];
-  if (note !== undefined && typeof note !== "string") return bad("`emit.note` must be a string");
+  if (note !== undefined && typeof note !== "string") return "`emit.note` must be a string";
   return { logsource, note: note ?? null };
 }
 
