@@ -76,7 +76,11 @@ const NOT_A_STRING = new RegExp(
 const RESOLVABLE_FIRST = new Set("~nNtTfFyYoO0123456789-+.<=");
 
 function resolvesToNonString(s: string): boolean {
-  return s === "" || (RESOLVABLE_FIRST.has(s[0] as string) && NOT_A_STRING.test(s));
+  if (s === "") return true;
+  const first = s.charCodeAt(0);
+  // Those starting with a letter, `~`, `<` or `=` are words of at most five characters (`false`): most text is ruled out by its length.
+  if (first >= 0x3c && s.length > 5) return false;
+  return RESOLVABLE_FIRST.has(s[0] as string) && NOT_A_STRING.test(s);
 }
 
 /** Whether `s` can be written as a one-line plain scalar in block context and reads back as this string. */
