@@ -140,10 +140,21 @@ function detFields(d: Det): string[] {
 function hintOf(d: Det): string {
   if (d.kind === "keywords") return "keywords";
   const fields = detFields(d).filter((f) => f !== "");
-  if (fields.length > 0 && fields.every((f) => /^Parent/.test(f))) return "parent";
-  const f = fields[0] ?? "value";
-  const last = f.split(/[.\/]/).pop() ?? f;
-  return last.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "value";
+  if (fields.length > 0 && fields.every((f) => f.startsWith("Parent"))) return "parent";
+  return fieldHint(fields[0] ?? "value");
+}
+
+/** A field's last name component as a lowercase identifier part (cached: field names repeat). */
+const FIELD_HINTS = new Map<string, string>();
+function fieldHint(f: string): string {
+  let h = FIELD_HINTS.get(f);
+  if (h === undefined) {
+    const last = f.split(/[.\/]/).pop() ?? f;
+    h = last.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "value";
+    if (FIELD_HINTS.size >= 4096) FIELD_HINTS.clear();
+    FIELD_HINTS.set(f, h);
+  }
+  return h;
 }
 
 /** A search identifier's map (a Map: its keys are computed, see yaml.ts). */
