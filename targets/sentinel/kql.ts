@@ -13,7 +13,7 @@ import type { Call, Condition, Match, MatchValue, Pattern, PatternPart, Span, Va
 import { assertNever } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { kqlIdent, kqlString } from "./literal.js";
-import { luceneToRe2, wildcardToRe2 } from "./regex.js";
+import { escapeRe2, luceneToRe2, wildcardToRe2 } from "./regex.js";
 import { isNumericType, type KqlType } from "./schema.js";
 
 const T = { target: "sentinel" } as const;
@@ -111,6 +111,27 @@ const isStringy = (t: KqlType) => t === "string";
  */
 export const MULTI: KqlType = "string[]";
 
+/**
+ * Text a JSON serializer may escape (quote, backslash, control and non-ASCII characters):
+ * not matched inside an array's JSON text.
+ */
+const JSON_UNSAFE = /["\\\u0000-\u001f\u007f-\u{10ffff}]/u;
+
+/**
+ * Wildcard patterns as one RE2 regex over the compact JSON text of a string array
+ * (`tostring(array)`, `["a","b"]`) that holds exactly when some element matches one of
+ * the patterns: the whole text is parsed as elements, so a match cannot start or end
+ * between elements. Inside an element `*` and `?` take a JSON escape (`\"`) as one
+ * unit; the pattern's text has no character JSON escapes (checked).
+ */
+export function multiElementRe2(patterns: readonly (readonly PatternPart[])[], caseSensitive: boolean): string {
+  const char = String.raw`(?:[^"\\]|\\u[0-9A-Fa-f]{4}|\\[^u])`;
+  const element = `"${char}*"`;
+  const bodies = patterns.map((parts) => parts.map((p) => (p.kind === "text" ? escapeRe2(p.value) : p.kind === "any" ? `${char}*` : char)).join(""));
+  const body = bodies.length === 1 ? (bodies[0] as string) : `(?:${bodies.join("|")})`;
+  return `(?s)${caseSensitive ? "" : "(?i)"}^\\[(?:${element},)*"${body}"(?:,${element})*\\]$`;
+}
+
 /** Reports a multi-valued column used where only matching is defined (functions, comparisons, keys). */
 export function checkNotMulti(v: Value, ctx: PrintContext, what: string, out: Diagnostic[]): void {
   if (v.kind === "field" && typeOfValue(v, ctx) === MULTI)
@@ -139,10 +160,11 @@ export function checkCondition(c: Condition, ctx: PrintContext, out: Diagnostic[
       if (t === MULTI) {
         for (const v of c.values) {
           const s = v.kind === "pattern" ? shapeOf(v) : null;
-          if (!s || (s.kind !== "exact" && s.kind !== "anything"))
-            out.push(unsupported("SENTINEL131", `only exact values can be matched against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
+          if (!s) out.push(unsupported("SENTINEL131", `only strings and wildcard patterns can be matched against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
           else if (s.kind === "exact" && (s.text === "" || (!c.caseSensitive && /["\\]/.test(s.text))))
             out.push(unsupported("SENTINEL131", `the value cannot be matched exactly against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
+          else if (s.kind !== "exact" && s.kind !== "anything" && (v as Pattern).parts.some((x) => x.kind === "text" && JSON_UNSAFE.test(x.value)))
+            out.push(unsupported("SENTINEL131", `a pattern with a quote, a backslash, a control or a non-ASCII character cannot be matched exactly against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
         }
         return;
       }
@@ -377,11 +399,14 @@ function printMatch(c: Match, ctx: PrintContext): string {
     // Any element equal: set_has_element is case-sensitive; insensitively, the quoted
     // value inside the array's JSON text (checked: no quote or backslash in the value).
     const parts = new Set<string>();
+    const wildcards: (readonly PatternPart[])[] = [];
     for (const v of c.values) {
       const s = shapeOf(v as Pattern);
       if (s.kind === "anything") parts.add(`array_length(${subj}) > 0`);
       else if (s.kind === "exact") parts.add(c.caseSensitive ? `set_has_element(${subj}, ${kqlString(s.text)})` : `tostring(${subj}) contains ${kqlString(`"${s.text}"`)}`);
+      else wildcards.push((v as Pattern).parts);
     }
+    if (wildcards.length > 0) parts.add(`tostring(${subj}) matches regex ${kqlString(multiElementRe2(wildcards, c.caseSensitive))}`);
     return orJoin([...parts]);
   }
   if (isNumericType(t)) {

@@ -22,6 +22,12 @@ describe.each(["asim", "mde"])("Kubernetes audit (%s)", (profile) => {
     expect(r.text).toMatch(/== "allow", "success", .* == "forbid", "failure", ""\)/);
     expect(r.text).toContain('EcsK8sOutcome == "failure"');
   });
+  it("container images are a list (one per container): a wildcard holds when some image matches", () => {
+    const r = convert(rule('event.dataset:"kubernetes.audit_logs" and not kubernetes.audit.requestObject.spec.containers.image:(rancher/system-agent* or */sysdig/*)', K8S), profile);
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain("extract_all(@'\"image\":\"([^\"\\\\]*)\"', tostring(RequestObject.spec.containers))");
+    expect(r.text).toMatch(/not\(tostring\(EcsK8sContainerImages\) matches regex .*\(\?:rancher\/system-agent.*\|.*\/sysdig\//);
+  });
   it("source.ip is a list: `not` means no address matches", () => {
     const r = convert(rule('event.dataset:"kubernetes.audit_logs" and source.ip:* and not source.ip:"127.0.0.1"', K8S), profile);
     expect(r.status).toBe("ok");
