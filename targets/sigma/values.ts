@@ -99,11 +99,15 @@ export function escapeParts(parts: readonly PatternPart[]): string {
 
 /** Whether case folding can change the text (it has a letter with distinct cases). */
 export function hasCase(s: string): boolean {
+  // An ASCII letter always has another case; text of ASCII without letters has none; the rest asks the case mappings.
+  if (/[A-Za-z]/.test(s)) return true;
+  if (!/[^\x00-\x7f]/.test(s)) return false;
   return s.toLowerCase() !== s.toUpperCase();
 }
 
 /** Text of literal parts (wildcards omitted), for case checks and naming. */
 export function literalText(parts: readonly PatternPart[]): string {
+  if (parts.length === 1) return parts[0]?.kind === "text" ? parts[0].value : "";
   return parts.map((p) => (p.kind === "text" ? p.value : "")).join("");
 }
 
