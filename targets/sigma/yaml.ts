@@ -205,19 +205,21 @@ function node(v: unknown, level: number, compact: boolean, quote: boolean, detec
       return v ? "true" : "false";
     case "undefined":
       return "null";
-    case "object":
+    case "object": {
       if (v === null) return "null";
       if (Array.isArray(v)) {
         if (v.length === 0) return "[]";
         const body = sequence(v, level, compact, quote);
         return compact && level > 0 ? `  ${body}` : body;
       }
-      if (v instanceof Map || Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto === Object.prototype || proto === Map.prototype || proto === null) {
         const body = mapping(v as YamlMapping, level, compact, quote, detection);
         if (body === "") return "{}";
         return compact && level > 0 ? `  ${body}` : body;
       }
       break;
+    }
     default:
       break;
   }
