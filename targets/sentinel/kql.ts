@@ -159,9 +159,10 @@ export function checkCondition(c: Condition, ctx: PrintContext, out: Diagnostic[
       const t = typeOfValue(c.subject, ctx);
       if (t === MULTI) {
         for (const v of c.values) {
+          if (v.kind === "boolean") continue; // its text, "true" / "false" (a list of booleans is held as their texts)
           const s = v.kind === "pattern" ? shapeOf(v) : null;
           if (!s) out.push(unsupported("SENTINEL131", `only strings and wildcard patterns can be matched against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
-          else if (s.kind === "exact" && (s.text === "" || (!c.caseSensitive && /["\\]/.test(s.text))))
+          else if (s.kind === "exact" && !c.caseSensitive && /["\\]/.test(s.text))
             out.push(unsupported("SENTINEL131", `the value cannot be matched exactly against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
           else if (s.kind !== "exact" && s.kind !== "anything" && (v as Pattern).parts.some((x) => x.kind === "text" && JSON_UNSAFE.test(x.value)))
             out.push(unsupported("SENTINEL131", `a pattern with a quote, a backslash, a control or a non-ASCII character cannot be matched exactly against the multi-valued \`${printValue(c.subject, ctx)}\``, v.span, T));
@@ -401,9 +402,14 @@ function printMatch(c: Match, ctx: PrintContext): string {
     const parts = new Set<string>();
     const wildcards: (readonly PatternPart[])[] = [];
     for (const v of c.values) {
+      if (v.kind === "boolean") {
+        parts.add(`set_has_element(${subj}, ${kqlString(String(v.value))})`);
+        continue;
+      }
       const s = shapeOf(v as Pattern);
       if (s.kind === "anything") parts.add(`array_length(${subj}) > 0`);
-      else if (s.kind === "exact") parts.add(c.caseSensitive ? `set_has_element(${subj}, ${kqlString(s.text)})` : `tostring(${subj}) contains ${kqlString(`"${s.text}"`)}`);
+      // (an element may be the empty string: Elasticsearch indexes "" as a keyword value)
+      else if (s.kind === "exact") parts.add(c.caseSensitive || s.text === "" ? `set_has_element(${subj}, ${kqlString(s.text)})` : `tostring(${subj}) contains ${kqlString(`"${s.text}"`)}`);
       else wildcards.push((v as Pattern).parts);
     }
     if (wildcards.length > 0) parts.add(`tostring(${subj}) matches regex ${kqlString(multiElementRe2(wildcards, c.caseSensitive))}`);

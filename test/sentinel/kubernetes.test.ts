@@ -28,6 +28,29 @@ describe.each(["asim", "mde"])("Kubernetes audit (%s)", (profile) => {
     expect(r.text).toContain("extract_all(@'\"image\":\"([^\"\\\\]*)\"', tostring(RequestObject.spec.containers))");
     expect(r.text).toMatch(/not\(tostring\(EcsK8sContainerImages\) matches regex .*\(\?:rancher\/system-agent.*\|.*\/sysdig\//);
   });
+  it("pod spec values per container / volume are lists; a boolean matches its text", () => {
+    const r = convert(
+      rule('event.dataset:"kubernetes.audit_logs" and kubernetes.audit.requestObject.spec.containers.securityContext.privileged:true and kubernetes.audit.requestObject.spec.volumes.hostPath.path:"/etc" and kubernetes.audit.requestObject.spec.containers.securityContext.capabilities.add:"SYS_ADMIN"', K8S),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain("extract_all(@'\"privileged\":(true|false)', tostring(RequestObject.spec.containers))");
+    expect(r.text).toContain('set_has_element(EcsK8sPrivileged, "true")');
+    expect(r.text).toContain('set_has_element(EcsK8sHostPaths, "/etc")');
+    expect(r.text).toContain('set_has_element(EcsK8sCapAdd, "SYS_ADMIN")');
+  });
+  it("GKE (GCP audit) pod specs read the same lists from the request", () => {
+    const r = convert(
+      rule('data_stream.dataset:gcp.audit and gcp.audit.request.spec.containers.securityContext.allowPrivilegeEscalation:true and gcp.audit.request.metadata.namespace:"kube-system"', {
+        language: "kuery",
+        index: ["logs-gcp.audit-*"],
+      }),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('set_has_element(EcsGcpReqAllowPrivEsc, "true")');
+    expect(r.text).toContain("tostring(Request.metadata.namespace)");
+  });
   it("source.ip is a list: `not` means no address matches", () => {
     const r = convert(rule('event.dataset:"kubernetes.audit_logs" and source.ip:* and not source.ip:"127.0.0.1"', K8S), profile);
     expect(r.status).toBe("ok");
