@@ -97,3 +97,20 @@ describe.each(["asim", "mde"])("multi-valued keys (%s)", (profile) => {
     expect(r.codes).toContain("SENTINEL131");
   });
 });
+
+describe.each(["asim", "mde"])("CloudTrail resources (%s)", (profile) => {
+  it("resources.arn is the list of the record's resource ARNs (CloudTrail's resources[].ARN); a new_terms field on it is expanded", () => {
+    const r = convert(
+      rule('data_stream.dataset:"aws.cloudtrail" and event.action:"AssumeRole"', {
+        language: "kuery",
+        index: ["logs-aws.cloudtrail-*"],
+        type: "new_terms",
+        more: '[rule.new_terms]\nfield = "new_terms_fields"\nvalue = ["aws.cloudtrail.resources.arn"]\n[[rule.new_terms.history_window_start]]\nfield = "history_window_start"\nvalue = "now-10d"',
+      }),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain(`EcsResourcesArn = extract_all(@'"ARN"\\s*:\\s*"([^"\\\\]*)"', Resources)`);
+    expect(r.text).toContain("| mv-expand EcsResourcesArn to typeof(string)");
+  });
+});
