@@ -109,20 +109,36 @@ function globMatch(glob: string, s: string): boolean {
   return re.test(s);
 }
 
+/** Lowercased copies, made once per list or set (sources are checked against the same facts many times). */
+const lowered = new WeakMap<object, ReadonlySet<string> | readonly string[]>();
+function lowerSet(xs: readonly string[]): ReadonlySet<string> {
+  let l = lowered.get(xs) as ReadonlySet<string> | undefined;
+  if (!l) lowered.set(xs, (l = new Set(xs.map((x) => x.toLowerCase()))));
+  return l;
+}
+function lowerList(xs: ReadonlySet<string> | readonly string[]): readonly string[] {
+  let l = lowered.get(xs) as readonly string[] | undefined;
+  if (!l) lowered.set(xs, (l = [...xs].map((x) => x.toLowerCase())));
+  return l;
+}
+
 /** Whether a source's `when` holds for the facts (a source with no `when` always holds). */
 export function sourceMatches(s: SourceSpec, facts: RuleFacts): boolean {
   const w = s.when;
-  const within = (have: ReadonlySet<string> | readonly string[], allowed: readonly string[] | undefined, glob = false) => {
+  // every fact among the allowed values (case-insensitively); no facts: not within
+  const within = (have: ReadonlySet<string> | readonly string[], allowed: readonly string[] | undefined) => {
     if (!allowed) return true;
-    const list = [...have];
+    const list = lowerList(have);
     if (list.length === 0) return false;
-    return glob ? list.some((h) => allowed.some((a) => globMatch(a, h))) : list.every((h) => allowed.some((a) => a.toLowerCase() === h.toLowerCase()));
+    const ok = lowerSet(allowed);
+    return list.every((h) => ok.has(h));
   };
+  const anyGlob = (have: readonly string[], globs: readonly string[] | undefined) => !globs || (have.length > 0 && have.some((h) => globs.some((a) => globMatch(a, h))));
   return (
     within(facts.category, w.category) &&
     within(facts.os, w.os) &&
     within(facts.dataset, w.dataset) &&
-    within(facts.index, w.index, true) &&
+    anyGlob(facts.index, w.index) &&
     (!w.index_only || (facts.index.length > 0 && facts.index.every((h) => (w.index_only as readonly string[]).some((a) => globMatch(a, h))))) &&
     within(facts.integration, w.integration)
   );
