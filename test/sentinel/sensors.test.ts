@@ -37,3 +37,12 @@ describe.each(["asim", "mde"])("network sensor indexes (%s)", (profile) => {
     expect(r.text).not.toContain("flow_dropped");
   });
 });
+
+describe("asim DNS lookups of unknown OS", () => {
+  it("process.name is the last path component after either separator (warned)", () => {
+    const r = convert(rule('network where dns.question.name != null and process.name in ("node", "node.exe")'), "asim");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('EcsSrcProcessAnyBasename = extract(@"[^\\\\/]*$", 0, SrcProcessName)');
+    expect(r.codes).toContain("SENTINEL203");
+  });
+});
