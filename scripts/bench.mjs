@@ -3,13 +3,14 @@
 // included), several runs; prints wall time, rules per second, peak memory, time per phase,
 // and CPU time (whole process and main thread), which, unlike wall time, stays meaningful
 // when other processes share the cores (the load average is printed before and after).
-// Then the start-up: the same command on the seed rule alone.
+// Then two floors no converter avoids here (Node's start-up; writing the same output
+// files alone) and the start-up: the same command on the seed rule alone.
 // Usage: node scripts/bench.mjs [folder] [--runs N] [--jobs N]   (npm run bench builds first)
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -56,6 +57,36 @@ for (let i = 0; i < runs; i++) {
   results.push({ wall, ...JSON.parse(line.slice("timings: ".length)) });
 }
 const loadAfter = load();
+// What no converter avoids on this machine: Node's own start-up, and writing the same
+// output files (the first run's, read into memory first) with the same atomic writes,
+// in one thread, in a process of their own.
+const floorScript = `
+const { readdirSync, readFileSync } = require("node:fs");
+const { join, relative } = require("node:path");
+const [src, dst, filesJs] = process.argv.slice(1);
+import(filesJs).then(({ writeAtomic }) => {
+  const files = readdirSync(src, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const contents = files.map((f) => [join(dst, relative(src, f)), readFileSync(f, "utf8")]);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const [f, c] of contents) writeAtomic(f, c);
+  const cpu = process.cpuUsage(c0);
+  console.log(JSON.stringify({ files: files.length, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 }));
+});`;
+const floors = [];
+for (let i = 0; i < Math.min(runs, 3); i++) {
+  const dst = mkdtempSync(join(os.tmpdir(), "ruleport-bench-floor-"));
+  const r = spawnSync(process.execPath, ["-e", floorScript, join(outs[0], "o"), join(dst, "o"), pathToFileURL(join(root, "dist", "src", "cli", "files.js")).href], { encoding: "utf8" });
+  rmSync(dst, { recursive: true, force: true });
+  if (r.status === 0) floors.push(JSON.parse(r.stdout));
+  else console.error(`bench: the file-writing floor failed\n${r.stderr}`);
+}
+const nodeStarts = [];
+for (let i = 0; i < Math.min(runs, 3); i++) {
+  const t0 = performance.now();
+  spawnSync(process.execPath, ["-e", "0"]);
+  nodeStarts.push(performance.now() - t0);
+}
 for (const out of outs) rmSync(out, { recursive: true, force: true });
 results.sort((a, b) => a.wall - b.wall);
 const best = results[0];
@@ -72,6 +103,13 @@ console.log(`  CPU time, whole process: ${cpu("cpuMs")}; main thread: ${cpu("mai
 console.log(`  load average (1, 5, 15 min) before: ${loadBefore}, after: ${loadAfter} (on ${availableCores()} cores: above that, wall time measures the machine)`);
 console.log("  time per phase (median run, ms; wall time inside the process):");
 for (const [k, v] of Object.entries(median)) if (!["wall", "maxRssMB", "cpuMs", "mainThreadCpuMs", "jobs"].includes(k)) console.log(`    ${k.padEnd(18)} ${String(v).padStart(8)}`);
+
+if (floors.length > 0) {
+  floors.sort((a, b) => a.ms - b.ms);
+  console.log(`  floor, writing the ${floors[0].files} output files alone (same atomic writes, one thread): best ${(floors[0].ms / 1000).toFixed(3)} s, CPU ${(floors[0].cpuMs / 1000).toFixed(3)} s`);
+}
+nodeStarts.sort((a, b) => a - b);
+console.log(`  floor, Node's own start-up (node -e 0): best ${(nodeStarts[0] / 1000).toFixed(3)} s`);
 
 // Start-up: the same command on the seed rule alone (a CI step converting one rule pays this).
 const seed = join(root, "rules", "persistence_system_shells_via_services.toml");
