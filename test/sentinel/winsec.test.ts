@@ -24,3 +24,19 @@ describe.each(["asim", "mde"])("Windows Security process fields (%s)", (profile)
     expect(r.text).toContain('EcsParentExecutable = iff(EventID == 4688, ParentProcessName, "")');
   });
 });
+
+describe("asim user names", () => {
+  // ASIM writes Windows accounts as DOMAIN\name (UsernameType "Windows"); Elastic Defend has
+  // user.name "SYSTEM" and user.domain "NT AUTHORITY" for NT AUTHORITY\SYSTEM.
+  it("user.name is the part after the backslash of a Windows-type username, user.domain the part before", () => {
+    const r = convert(
+      rule('process where host.os.type == "windows" and event.type == "start" and process.name : "msiexec.exe" and user.domain : "NT AUTHORITY" and not user.name : "SYSTEM"'),
+      "asim",
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('EcsUserName = iff(TargetUsernameType == "Windows" or (isempty(TargetUsernameType) and TargetUsername contains @"\\"), extract(@"[^\\\\]*$", 0, TargetUsername), TargetUsername)');
+    expect(r.text).toContain('EcsUserDomain = iff(TargetUsernameType == "Windows" or (isempty(TargetUsernameType) and TargetUsername contains @"\\"), extract(@"^([^\\\\]*)\\\\", 1, TargetUsername), "")');
+    expect(r.text).toContain('EcsUserDomain =~ "NT AUTHORITY"');
+    expect(r.text).toContain('not(EcsUserName =~ "SYSTEM")');
+  });
+});
