@@ -39,4 +39,10 @@ describe("asim user names", () => {
     expect(r.text).toContain('EcsUserDomain =~ "NT AUTHORITY"');
     expect(r.text).toContain('not(EcsUserName =~ "SYSTEM")');
   });
+  it("the same for imAuthentication's target user (its domain has a column)", () => {
+    const r = convert(rule('authentication where event.outcome == "success" and user.name : "admin" and user.domain : "CORP"'), "asim");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain('EcsUserName =~ "admin"');
+    expect(r.text).toContain('TargetDomain =~ "CORP"');
+  });
 });
