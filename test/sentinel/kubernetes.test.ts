@@ -51,6 +51,19 @@ describe.each(["asim", "mde"])("Kubernetes audit (%s)", (profile) => {
     expect(r.text).toContain('set_has_element(EcsGcpReqAllowPrivEsc, "true")');
     expect(r.text).toContain("tostring(Request.metadata.namespace)");
   });
+  it("GKE RBAC role rules: every verb / resource of every rule, as lists", () => {
+    const r = convert(
+      rule('data_stream.dataset:gcp.audit and gcp.audit.request.rules.verbs:("*" or escalate) and gcp.audit.response.rules.resources:secrets', {
+        language: "kuery",
+        index: ["logs-gcp.audit-*"],
+      }),
+      profile,
+    );
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain(String.raw`EcsGcpReqRuleVerbs = extract_all(@'"([^"\\]*)"', strcat_array(extract_all(@'"verbs"\s*:\s*\[([^\]]*)\]', tostring(Request.rules)), ","))`);
+    expect(r.text).toContain('set_has_element(EcsGcpReqRuleVerbs, "*")');
+    expect(r.text).toContain('set_has_element(EcsGcpRespRuleResources, "secrets")');
+  });
   it("source.ip is a list: `not` means no address matches", () => {
     const r = convert(rule('event.dataset:"kubernetes.audit_logs" and source.ip:* and not source.ip:"127.0.0.1"', K8S), profile);
     expect(r.status).toBe("ok");
