@@ -28,40 +28,46 @@ export interface RuleFacts {
 /** Tags that name an OS: Elastic's current `OS: Windows` form and its older bare `Windows`. */
 const OS_TAGS: Record<string, string> = { "os: windows": "windows", "os: linux": "linux", "os: macos": "macos", windows: "windows", linux: "linux", macos: "macos" };
 
-/** Values a top-level conjunct of `cond` requires `field` to be (lowercased), or null if none constrains it. */
+/**
+ * The values (lowercased) `field` must hold for `cond` to be true, or null if
+ * `cond` does not constrain it: a match on the field gives its exact values;
+ * an `and`, what its constraining operands have in common; an `or`, the union
+ * of its operands' values when every operand constrains the field (so
+ * `event.category : "library" or (event.category == "process" and ...)` gives
+ * library and process).
+ */
 export function requiredValues(cond: Condition, field: string): Set<string> | null {
-  const conjuncts = cond.kind === "and" ? cond.operands : [cond];
-  let out = null as Set<string> | null;
-  for (const c of conjuncts) {
-    const vals = matchValues(c, field);
-    if (vals) {
-      const prev: Set<string> | null = out;
-      out = prev ? new Set<string>([...prev].filter((v: string) => vals.has(v))) : vals;
+  switch (cond.kind) {
+    case "match": {
+      if (cond.subject.kind !== "field" || cond.subject.path !== field) return null;
+      const s = new Set<string>();
+      for (const v of cond.values) {
+        const t = exactText(v);
+        if (t === null) return null;
+        s.add(t.toLowerCase());
+      }
+      return s;
     }
-  }
-  return out;
-}
-
-function matchValues(c: Condition, field: string): Set<string> | null {
-  if (c.kind === "match" && c.subject.kind === "field" && c.subject.path === field) {
-    const s = new Set<string>();
-    for (const v of c.values) {
-      const t = exactText(v);
-      if (t === null) return null;
-      s.add(t.toLowerCase());
+    case "and": {
+      let out: Set<string> | null = null;
+      for (const c of cond.operands) {
+        const vals = requiredValues(c, field);
+        if (vals) out = out ? new Set<string>([...out].filter((v: string) => vals.has(v))) : vals;
+      }
+      return out;
     }
-    return s;
-  }
-  if (c.kind === "or") {
-    const s = new Set<string>();
-    for (const o of c.operands) {
-      const v = matchValues(o, field);
-      if (!v) return null;
-      for (const x of v) s.add(x);
+    case "or": {
+      const s = new Set<string>();
+      for (const o of cond.operands) {
+        const v = requiredValues(o, field);
+        if (!v) return null;
+        for (const x of v) s.add(x);
+      }
+      return s;
     }
-    return s;
+    default:
+      return null;
   }
-  return null;
 }
 
 /** Index-pattern prefixes that name an OS (used only when the query and the tags say nothing). */

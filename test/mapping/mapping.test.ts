@@ -85,6 +85,17 @@ describe("source selection", () => {
     expect(factsOf(q, rule(q, ["winlogbeat-*", "auditbeat-*"]), null).os).toEqual(new Set());
     expect(selectSource(spec, factsOf(q, rule(q, ["logs-windows.sysmon_operational-*"]), null))!.id).toBe("proc_win");
   });
+  it("facts from nested conditions: an and takes what its constraining operands share, an or the union when every branch constrains", () => {
+    const cat = (q: string) => factsOf(eqlQuery(q), rule(eqlQuery(q)), null).category;
+    expect(cat('any where event.category : ("library", "driver") or (event.category == "process" and process.name : "x")')).toEqual(new Set(["library", "driver", "process"]));
+    // one branch says nothing about the category: unknown
+    expect(cat('any where event.category : "library" or process.name : "x"')).toEqual(new Set());
+    // and: the values both constraining operands allow
+    expect(cat('any where event.category : ("file", "process") and (event.category : "process" or event.category : "network")')).toEqual(new Set(["process"]));
+    // a negation constrains nothing
+    expect(cat('any where not event.category : "process" and host.os.type : "windows"')).toEqual(new Set());
+    expect(factsOf(eqlQuery('any where (host.os.type == "linux" and a == 1) or (host.os.type == "macos" and b == 2)'), rule(eqlQuery("any where true")), null).os).toEqual(new Set(["linux", "macos"]));
+  });
   it("category from endpoint index patterns for a query without one", () => {
     const k = parseKql(standaloneSource("process.name:cmd.exe"));
     const q: EventQuery = { kind: "event", category: { kind: "any" }, condition: k.value!, span: k.value!.span };
