@@ -13,7 +13,7 @@
  * for Elastic's data set (an ASIM parser also reads Sysmon), so each decision warns.
  */
 import type { Condition, Value } from "../../src/ir/nodes.js";
-import { assertNever, exactText } from "../../src/ir/nodes.js";
+import { assertNever, exactText, mapLeaves } from "../../src/ir/nodes.js";
 import { compilePattern } from "../../src/eval/patterns.js";
 import type { SourceSpec } from "../../src/mapping/index.js";
 
@@ -50,48 +50,35 @@ function constant(value: boolean, span: Condition["span"]): Condition {
 }
 
 function walk(c: Condition, source: SourceSpec, exclusive: ReadonlySet<string>, out: Decided[]): Condition {
-  switch (c.kind) {
-    case "and":
-    case "or": {
-      let changed = false;
-      const operands = c.operands.map((o) => {
-        const m = walk(o, source, exclusive, out);
-        if (m !== o) changed = true;
-        return m;
-      });
-      return changed ? { ...c, operands } : c;
+  return mapLeaves(c, (leaf) => {
+    switch (leaf.kind) {
+      case "match": {
+        const implied = impliedOf(leaf.subject, source, exclusive);
+        if (!implied) return leaf;
+        const tests = leaf.values.map((v) => {
+          const t = exactText(v);
+          if (t !== null) return (i: string) => (leaf.caseSensitive ? t === i : t.toLowerCase() === i.toLowerCase());
+          return v.kind === "pattern" ? compilePattern(v.parts, leaf.caseSensitive) : null;
+        });
+        // a value we cannot test (not text, not a pattern) leaves the match to the mapping
+        if (tests.some((t) => t === null)) return leaf;
+        if (implied.some((i) => tests.some((t) => (t as (s: string) => boolean)(i)))) return leaf;
+        out.push({ field: (leaf.subject as { path: string }).path, implied, asked: leaf.values.map(valueText), span: leaf.span });
+        return constant(false, leaf.span);
+      }
+      case "exists": {
+        const implied = impliedOf(leaf.subject, source, exclusive);
+        return implied ? constant(true, leaf.span) : leaf;
+      }
+      case "regex-match":
+      case "compare":
+      case "test":
+      case "fulltext":
+        return leaf;
+      default:
+        return assertNever(leaf, "condition");
     }
-    case "not": {
-      const operand = walk(c.operand, source, exclusive, out);
-      return operand === c.operand ? c : { ...c, operand };
-    }
-    case "match": {
-      const implied = impliedOf(c.subject, source, exclusive);
-      if (!implied) return c;
-      const tests = c.values.map((v) => {
-        const t = exactText(v);
-        if (t !== null) return (i: string) => (c.caseSensitive ? t === i : t.toLowerCase() === i.toLowerCase());
-        return v.kind === "pattern" ? compilePattern(v.parts, c.caseSensitive) : null;
-      });
-      // a value we cannot test (not text, not a pattern) leaves the match to the mapping
-      if (tests.some((t) => t === null)) return c;
-      if (implied.some((i) => tests.some((t) => (t as (s: string) => boolean)(i)))) return c;
-      out.push({ field: (c.subject as { path: string }).path, implied, asked: c.values.map(valueText), span: c.span });
-      return constant(false, c.span);
-    }
-    case "exists": {
-      const implied = impliedOf(c.subject, source, exclusive);
-      return implied ? constant(true, c.span) : c;
-    }
-    case "regex-match":
-    case "compare":
-    case "test":
-    case "fulltext":
-    case "nested":
-      return c;
-    default:
-      return assertNever(c, "condition");
-  }
+  });
 }
 
 function impliedOf(subject: Value, source: SourceSpec, exclusive: ReadonlySet<string>): readonly string[] | null {
