@@ -8,10 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { SourceSpec } from "../../src/mapping/index.js";
-import { compileRule } from "../../src/compile.js";
-import { sentinel } from "../../targets/sentinel/index.js";
-import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
 import { decideExclusive } from "../../targets/sentinel/exclusive.js";
+import { convert, rule as ruleText } from "./rule-text.js";
 import { and, exists, match, not, or, pat, any, text, str } from "./ir.js";
 
 const source: SourceSpec = {
@@ -59,35 +57,9 @@ describe("decideExclusive", () => {
   });
 });
 
+/** A process rule over Elastic Defend's process index. */
 function rule(query: string, tags: string[] = []): string {
-  return `[metadata]
-creation_date = "2025/01/01"
-maturity = "production"
-updated_date = "2025/01/01"
-
-[rule]
-author = ["ruleport"]
-description = "Test rule."
-from = "now-9m"
-index = ["logs-endpoint.events.process-*"]
-language = "eql"
-license = "Apache-2.0"
-name = "Test rule"
-risk_score = 21
-rule_id = "00000000-0000-4000-8000-000000000001"
-severity = "low"
-tags = [${tags.map((t) => `"${t}"`).join(", ")}]
-type = "eql"
-query = '''
-${query}
-'''
-`;
-}
-
-function convert(text: string, profile: string) {
-  const o = compileRule("rules/test.toml", text, [{ target: sentinel, profile }]).outcomes[0]!;
-  if (o.status === "ok") expect(analyzeKql(o.result.text ?? "")).toEqual([]);
-  return { status: o.status, text: o.result.text ?? "", codes: o.result.diagnostics.map((d) => d.code), messages: o.result.diagnostics.map((d) => d.message) };
+  return ruleText(query, { index: ["logs-endpoint.events.process-*"], tags });
 }
 
 describe.each(["asim", "mde"])("bundled process sources (%s)", (profile) => {

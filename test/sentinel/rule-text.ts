@@ -9,6 +9,10 @@ export interface RuleExtra {
   readonly type?: string;
   readonly index?: readonly string[];
   readonly tags?: readonly string[];
+  /** `[metadata] integration`. */
+  readonly integration?: readonly string[];
+  /** `event_category_override`. */
+  readonly override?: string;
   /** Extra TOML lines for the [rule] table (threshold, new_terms, ...). */
   readonly more?: string;
 }
@@ -17,6 +21,7 @@ export function rule(query: string, extra: RuleExtra = {}): string {
   const language = extra.language ?? "eql";
   return `[metadata]
 creation_date = "2025/01/01"
+${extra.integration ? `integration = [${extra.integration.map((i) => `"${i}"`).join(", ")}]` : ""}
 maturity = "production"
 updated_date = "2025/01/01"
 
@@ -33,6 +38,7 @@ rule_id = "00000000-0000-4000-8000-000000000001"
 severity = "low"
 tags = [${(extra.tags ?? []).map((t) => `"${t}"`).join(", ")}]
 type = "${extra.type ?? (language === "eql" ? "eql" : "query")}"
+${extra.override ? `event_category_override = "${extra.override}"` : ""}
 query = '''
 ${query}
 '''
@@ -49,5 +55,6 @@ export function convert(text: string, profile: string) {
     text: o.result.text ?? "",
     codes: o.result.diagnostics.map((d) => d.code),
     messages: o.result.diagnostics.map((d) => `${d.code} ${d.message}`),
+    errors: o.result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message),
   };
 }

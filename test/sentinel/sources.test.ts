@@ -6,45 +6,7 @@
  * connectors' columns; every query must also pass the Kusto analysis.
  */
 import { describe, expect, it } from "vitest";
-import { compileRule } from "../../src/compile.js";
-import { sentinel } from "../../targets/sentinel/index.js";
-import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
-
-function rule(query: string, extra: { language?: string; type?: string; index?: string[]; integration?: string[]; tags?: string[]; override?: string } = {}): string {
-  const lang = extra.language ?? "eql";
-  return `[metadata]
-creation_date = "2025/01/01"
-${extra.integration ? `integration = [${extra.integration.map((i) => `"${i}"`).join(", ")}]` : ""}
-maturity = "production"
-updated_date = "2025/01/01"
-
-[rule]
-author = ["ruleport"]
-description = "Test rule."
-from = "now-9m"
-index = [${(extra.index ?? ["logs-*"]).map((i) => `"${i}"`).join(", ")}]
-language = "${lang}"
-license = "Apache-2.0"
-name = "Test rule"
-risk_score = 21
-rule_id = "00000000-0000-4000-8000-000000000001"
-severity = "low"
-tags = [${(extra.tags ?? []).map((t) => `"${t}"`).join(", ")}]
-type = "${extra.type ?? "query"}"
-${extra.override ? `event_category_override = "${extra.override}"` : ""}
-query = '''
-${query}
-'''
-`;
-}
-
-function convert(text: string, profile: string) {
-  const r = compileRule("rules/test.toml", text, [{ target: sentinel, profile }]);
-  const o = r.outcomes[0]!;
-  const diags = o.result.diagnostics;
-  if (o.status === "ok") expect(analyzeKql(o.result.text ?? "")).toEqual([]);
-  return { status: o.status, text: o.result.text ?? "", codes: diags.map((d) => d.code), errors: diags.filter((d) => d.severity === "error").map((d) => d.message) };
-}
+import { convert, rule } from "./rule-text.js";
 
 describe.each(["asim", "mde"])("cloud sources (%s)", (profile) => {
   it("CloudTrail: event.type is a list (info unless the action is one Elastic categorises), matched element-wise", () => {
