@@ -20,7 +20,7 @@
  * - `and` / `or` always combine queries (a bool query), even over scripts.
  */
 import type { Call, Condition, FieldRef, MatchValue, Value } from "../ir/nodes.js";
-import { assertNever } from "../ir/nodes.js";
+import { assertNever, valueFields } from "../ir/nodes.js";
 import { type Diagnostic, error, unsupported } from "../diagnostics/index.js";
 import { fieldValues, flattenEvent } from "./fields.js";
 import { arith, callFunction, type Cidr, type EqlValue, eqlString, inCidr, parseCidr, parseIp } from "./functions.js";
@@ -131,31 +131,6 @@ function globRegex(glob: string): RegExp {
   return re;
 }
 
-function collectFields(v: Value, out: FieldRef[]): void {
-  switch (v.kind) {
-    case "field":
-      out.push(v);
-      return;
-    case "call":
-      for (const a of v.args) collectFields(a, out);
-      return;
-    case "arith":
-      collectFields(v.left, out);
-      collectFields(v.right, out);
-      return;
-    case "negate":
-      collectFields(v.operand, out);
-      return;
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-    case "datemath":
-      return;
-    default:
-      assertNever(v, "value");
-  }
-}
 
 /** A value expression in a script: field values come from the binding. */
 function compileValue(v: Value, c: Compiler): (b: Binding) => EqlValue {
@@ -367,7 +342,7 @@ function scriptOf(fields: FieldRef[], run: (b: Binding) => boolean | null): Comp
 function valueTest(subject: Value, one: (v: unknown) => boolean, c: Compiler): Compiled {
   if (subject.kind === "field") return { kind: "query", test: (ev) => fieldOf(ev, subject).some(one) };
   const fields: FieldRef[] = [];
-  collectFields(subject, fields);
+  valueFields(subject, fields);
   const val = compileValue(subject, c);
   return scriptOf(fields, (b) => {
     const v = val(b);
@@ -445,8 +420,8 @@ function compile(cond: Condition, c: Compiler): Compiled {
         };
       }
       const fields: FieldRef[] = [];
-      collectFields(cond.left, fields);
-      collectFields(cond.right, fields);
+      valueFields(cond.left, fields);
+      valueFields(cond.right, fields);
       const l = compileValue(cond.left, c);
       const r = compileValue(cond.right, c);
       const cop = cond.op;
@@ -480,7 +455,7 @@ function compile(cond: Condition, c: Compiler): Compiled {
         return { kind: "query", test: (ev) => fieldOf(ev, f).length > 0 };
       }
       const fields: FieldRef[] = [];
-      collectFields(cond.subject, fields);
+      valueFields(cond.subject, fields);
       const val = compileValue(cond.subject, c);
       return scriptOf(fields, (b) => val(b) !== null);
     }
@@ -498,7 +473,7 @@ function compile(cond: Condition, c: Compiler): Compiled {
         if (q) return { kind: "query", test: q };
       }
       const fields: FieldRef[] = [];
-      collectFields(v, fields);
+      valueFields(v, fields);
       const val = compileValue(v, c);
       return scriptOf(fields, (b) => {
         const x = val(b);
@@ -593,7 +568,7 @@ export function evalValueOnEvent(v: Value, ev: Ev, c: Compiler): EqlValue | EqlV
     return vs.length === 1 ? (vs[0] as EqlValue) : vs;
   }
   const fields: FieldRef[] = [];
-  collectFields(v, fields);
+  valueFields(v, fields);
   const b: Binding = new Map();
   for (const f of fields) b.set(f, scalar(fieldOf(ev, f)[0]));
   return compileValue(v, c)(b);

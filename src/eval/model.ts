@@ -15,7 +15,7 @@
  *   holds; a `not` above an `and`/`or` is two-valued again.
  */
 import type { Call, Condition, FieldRef, MatchValue, Value } from "../ir/nodes.js";
-import { assertNever } from "../ir/nodes.js";
+import { assertNever, valueFields } from "../ir/nodes.js";
 import { arith, callFunction, type EqlValue, eqlString, inCidr, parseCidr, parseIp } from "./functions.js";
 import { compareCodePoints, compilePattern } from "./patterns.js";
 import { translateLuceneRegex } from "./lucene-regex.js";
@@ -366,23 +366,7 @@ export function nnfHolds(n: NNF, a: Assignment, now: number): boolean {
 export function litFields(l: Lit): FieldRef[] {
   const out: FieldRef[] = [];
   const addValue = (v: Value): void => {
-    switch (v.kind) {
-      case "field":
-        out.push(v);
-        return;
-      case "call":
-        v.args.forEach(addValue);
-        return;
-      case "arith":
-        addValue(v.left);
-        addValue(v.right);
-        return;
-      case "negate":
-        addValue(v.operand);
-        return;
-      default:
-        return;
-    }
+    valueFields(v, out);
   };
   const addCond = (c: Condition): void => {
     switch (c.kind) {

@@ -470,6 +470,34 @@ export function mapLeaves(c: Condition, f: (leaf: LeafCondition) => Condition): 
   }
 }
 
+/** The field references a value reads, in order (appended to `out`). */
+export function valueFields(v: Value, out: FieldRef[] = []): FieldRef[] {
+  switch (v.kind) {
+    case "field":
+      out.push(v);
+      break;
+    case "call":
+      for (const a of v.args) valueFields(a, out);
+      break;
+    case "arith":
+      valueFields(v.left, out);
+      valueFields(v.right, out);
+      break;
+    case "negate":
+      valueFields(v.operand, out);
+      break;
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+    case "datemath":
+      break;
+    default:
+      return assertNever(v, "value");
+  }
+  return out;
+}
+
 /** The text a match value stands for exactly (a pattern without wildcards, a number's spelling, a boolean), or null. */
 export function exactText(v: MatchValue): string | null {
   if (v.kind === "number") return v.raw;

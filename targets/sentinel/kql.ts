@@ -10,7 +10,7 @@
  * us, `(?i)` when insensitive). `has` is never used: it matches whole terms.
  */
 import type { Call, Condition, Match, MatchValue, Pattern, PatternPart, Span, Value } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, valueFields } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { kqlIdent, kqlString } from "./literal.js";
 import { escapeRe2, luceneToRe2, wildcardToRe2 } from "./regex.js";
@@ -582,23 +582,7 @@ export function printValue(v: Value, ctx: PrintContext): string {
 /** Field paths a condition reads (for computed columns and validation). */
 export function fieldsOf(c: Condition, into: Set<string> = new Set()): Set<string> {
   const val = (v: Value): void => {
-    switch (v.kind) {
-      case "field":
-        into.add(v.path);
-        return;
-      case "call":
-        v.args.forEach(val);
-        return;
-      case "arith":
-        val(v.left);
-        val(v.right);
-        return;
-      case "negate":
-        val(v.operand);
-        return;
-      default:
-        return;
-    }
+    for (const f of valueFields(v)) into.add(f.path);
   };
   switch (c.kind) {
     case "and":

@@ -11,7 +11,7 @@
  * `exists(null)` is plainly false.
  */
 import type { Condition, Span, Value } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, valueFields } from "../../src/ir/nodes.js";
 
 const TRUE = (span: Span): Condition => ({ kind: "test", value: { kind: "boolean", value: true, span }, span });
 const FALSE = (span: Span): Condition => ({ kind: "test", value: { kind: "boolean", value: false, span }, span });
@@ -46,24 +46,7 @@ function mkOr(ops: Condition[], span: Span): Condition {
 }
 
 function readsMissing(v: Value, missing: (path: string) => boolean): boolean {
-  switch (v.kind) {
-    case "field":
-      return v.optional && missing(v.path);
-    case "call":
-      return v.args.some((a) => readsMissing(a, missing));
-    case "arith":
-      return readsMissing(v.left, missing) || readsMissing(v.right, missing);
-    case "negate":
-      return readsMissing(v.operand, missing);
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-    case "datemath":
-      return false;
-    default:
-      return assertNever(v, "value");
-  }
+  return valueFields(v).some((f) => f.optional && missing(f.path));
 }
 
 interface TF {

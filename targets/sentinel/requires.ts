@@ -10,23 +10,12 @@
  * connection events, which the DNS source does not have: not eligible.
  */
 import type { Condition, Value } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, valueFields } from "../../src/ir/nodes.js";
 
 type Tri = boolean | null; // null: depends on other fields
 
 function readsAny(v: Value, fields: ReadonlySet<string>): boolean {
-  switch (v.kind) {
-    case "field":
-      return fields.has(v.path);
-    case "call":
-      return v.args.some((a) => readsAny(a, fields));
-    case "arith":
-      return readsAny(v.left, fields) || readsAny(v.right, fields);
-    case "negate":
-      return readsAny(v.operand, fields);
-    default:
-      return false;
-  }
+  return valueFields(v).some((f) => fields.has(f.path));
 }
 
 /** The condition's value on an event without the fields, when that is decided by them alone. */

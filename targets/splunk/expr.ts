@@ -20,7 +20,7 @@
  * before any printer runs; printers throw only on internal errors.
  */
 import type { Call, Condition, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, valueFields } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { anchoredPcre, luceneToPcre } from "./regex.js";
 import { evalField, isEvalField, isSearchField, numberText, pcreLiteral, quote, relativeTime } from "./syntax.js";
@@ -334,23 +334,7 @@ export function approxSearch(c: Condition, ctx: ExprContext, positive = true): C
 /** Field paths an eval condition reads. */
 export function evalFields(c: Condition, into: Set<string> = new Set()): Set<string> {
   const value = (v: Value): void => {
-    switch (v.kind) {
-      case "field":
-        into.add(v.path);
-        return;
-      case "call":
-        v.args.forEach(value);
-        return;
-      case "arith":
-        value(v.left);
-        value(v.right);
-        return;
-      case "negate":
-        value(v.operand);
-        return;
-      default:
-        return;
-    }
+    for (const f of valueFields(v)) into.add(f.path);
   };
   const walk = (x: Condition): void => {
     switch (x.kind) {

@@ -53,6 +53,7 @@
  */
 import {
   assertNever,
+  valueFields,
   type BooleanLit,
   type Call,
   type Condition,
@@ -277,24 +278,7 @@ function isConstant(v: Value): boolean {
 
 /** The value references a field somewhere (ES cannot compare a field with a field). */
 function hasField(v: Value): boolean {
-  switch (v.kind) {
-    case "field":
-      return true;
-    case "call":
-      return v.args.some(hasField);
-    case "arith":
-      return hasField(v.left) || hasField(v.right);
-    case "negate":
-      return hasField(v.operand);
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-    case "datemath":
-      return false;
-    default:
-      return assertNever(v, "value");
-  }
+  return valueFields(v).length > 0;
 }
 
 function describeTerm(t: Term): string {
