@@ -3,7 +3,7 @@
 // JSON report, compared with the floors kept in .ci/floors.json (exit 1 below a floor).
 // Usage: node scripts/conformance.mjs [corpus-dir] [--report FILE]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const ri = args.indexOf("--report");
-const reportFile = ri >= 0 ? args[ri + 1] : join(mkdtempSync(join(tmpdir(), "ruleport-conf-")), "check.json");
+const ownDir = ri >= 0 ? null : mkdtempSync(join(tmpdir(), "ruleport-conf-"));
+const reportFile = ownDir === null ? args[ri + 1] : join(ownDir, "check.json");
 const corpus = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--report") ?? join(root, "..", "shared", "corpus", "elastic-detection-rules");
 if (!existsSync(corpus)) {
   console.log(`conformance: no corpus at ${corpus}; nothing to measure`);
@@ -25,6 +26,7 @@ if (!existsSync(reportFile)) {
   process.exit(1);
 }
 const report = JSON.parse(readFileSync(reportFile, "utf8"));
+if (ownDir !== null) rmSync(ownDir, { recursive: true, force: true });
 const by = {};
 for (const rule of report.rules) {
   const l = rule.language;
