@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import * as yaml from "js-yaml";
+import { jsYaml } from "../yaml/load.js";
 import { UsageError } from "./args.js";
 
 export interface Config {
@@ -57,7 +57,7 @@ function stringMap(file: string, key: string, v: unknown, base: string | null): 
 export function loadConfig(file: string): Config {
   let data: unknown;
   try {
-    data = yaml.load(readFileSync(file, "utf8"));
+    data = jsYaml().load(readFileSync(file, "utf8"));
   } catch (e) {
     throw new UsageError(`cannot read config ${file}: ${(e as Error).message.split("\n")[0]}`);
   }

@@ -30,7 +30,7 @@
  *   transform extension: the ECS value is what follows the last "." of the target field (a file name or path)
  *   transform contains: lossy; an element of the ECS field becomes a substring of the target field
  */
-import * as yaml from "js-yaml";
+import { jsYaml } from "../yaml/load.js";
 
 export type UnmappedPolicy = "error" | "warn" | "keep";
 export type Transform = "basename" | "extension" | "contains";
@@ -121,7 +121,7 @@ export function parseMapping(file: string, text: string): MappingSpec {
 /** The data of a mapping file's YAML text. Throws MappingLoadError when it is not YAML. */
 export function loadMappingYaml(file: string, text: string): unknown {
   try {
-    return yaml.load(text, { filename: file });
+    return jsYaml().load(text, { filename: file });
   } catch (e) {
     const m = (e as { mark?: { line: number; column: number }; reason?: string }).mark;
     throw new MappingLoadError([{ file, line: (m?.line ?? 0) + 1, column: (m?.column ?? 0) + 1, message: `invalid YAML: ${(e as { reason?: string }).reason ?? String(e)}` }]);

@@ -1,13 +1,14 @@
 /**
  * The Sentinel scheduled analytics rule (Azure-Sentinel repository format,
  * validated against schema/sentinel-scheduled-rule.schema.json in the tests),
- * built as an object and dumped with js-yaml under fixed options.
+ * built as an object and written by ruleport's YAML writer (src/yaml/dump.ts)
+ * in js-yaml's default layout.
  */
 import { createHash } from "node:crypto";
-import * as yaml from "js-yaml";
 import type { RuleIR, Span } from "../../src/ir/nodes.js";
 import { type Diagnostic, info, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
+import { dumpYaml } from "../../src/yaml/dump.js";
 import type { BuiltQuery } from "./query.js";
 import { durationMs, fitSchedule, formatSpan, lookbackMs } from "./schedule.js";
 
@@ -136,7 +137,7 @@ export function buildAnalyticsRule(rule: RuleIR, doc: RuleDocument, profile: str
   };
 }
 
-/** YAML text of an analytics rule: fixed key order, block scalars for the query, no line folding. */
+/** YAML text of an analytics rule: 2-space indentation, fixed key order, a literal block for a multi-line query, no line folding. */
 export function dumpAnalyticsRule(r: AnalyticsRule): string {
-  return yaml.dump(r, { lineWidth: -1, noRefs: true, sortKeys: false});
+  return dumpYaml([r as unknown as Readonly<Record<string, unknown>>], { indent: 2 });
 }

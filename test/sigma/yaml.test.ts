@@ -1,5 +1,5 @@
 /**
- * The Sigma YAML writer (targets/sigma/yaml.ts): whatever strings a document
+ * The YAML writer in Sigma's layout (targets/sigma/yaml.ts): whatever strings a document
  * holds, reading the text back gives the document exactly, both as YAML 1.2
  * (js-yaml's core schema) and as YAML 1.1 (js-yaml's 1.1 schema, which reads
  * `yes`, `0x1F`, `1_000`, `1:30` and dates as non-strings, as PyYAML and so
@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { loadAll, YAML11_SCHEMA } from "js-yaml";
 import { dumpSigma } from "../../targets/sigma/yaml.js";
+import { CHARS, key, NASTY, nasty, value } from "../yaml/arbitraries.js";
 import { failing, validateSigmaText } from "../../targets/sigma/check.js";
 
 type Doc = Record<string, unknown>;
@@ -24,136 +25,6 @@ function readsBack(docs: Doc[]): void {
   expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/);
   expect(text).not.toMatch(/\p{Surrogate}/u);
 }
-
-/** Strings that resolve to something else in YAML 1.1 or 1.2, or break plain scalars. */
-const NASTY = [
-  "",
-  " ",
-  "   ",
-  "\t",
-  "\u3000",
-  "yes",
-  "No",
-  "ON",
-  "off",
-  "y",
-  "n",
-  "true",
-  "False",
-  "null",
-  "Null",
-  "~",
-  "0",
-  "-1",
-  "+1",
-  "007",
-  "0o17",
-  "0x1F",
-  "0b101",
-  "1_000",
-  "1:30",
-  "190:20:30.15",
-  "1e5",
-  "1.5",
-  ".5",
-  "1.",
-  "-.inf",
-  ".NaN",
-  "2024-01-01",
-  "2001-12-14t21:59:43.10-05:00",
-  "2001-12-14 21:59:43.10 -5",
-  "<<",
-  "=",
-  "a: b",
-  "a:",
-  "a:b",
-  "key: value # comment",
-  "a #b",
-  "a#b",
-  "#a",
-  "- a",
-  "-a",
-  "-",
-  "?",
-  "? a",
-  "?a",
-  ":a",
-  ":",
-  "--- a",
-  "...",
-  ",a",
-  "[a]",
-  "{a: 1}",
-  "&a",
-  "*a",
-  "!a",
-  "!!str",
-  "|",
-  "|-",
-  ">",
-  "'a'",
-  "it's",
-  '"a"',
-  "%YAML",
-  "@a",
-  "`a`",
-  " a",
-  "a ",
-  "a\tb",
-  "a\nb",
-  "a\n",
-  "a\n\n",
-  "\n",
-  "\na",
-  " a\nb",
-  "a\n b",
-  "a \nb",
-  "a\r\nb",
-  "a\rb",
-  "a\u0085b",
-  "a\u2028b",
-  "a\u2029b",
-  "\ufeffa",
-  "a\u00a0b",
-  "\u00a0",
-  "a\u0000b",
-  "a\u0007b",
-  "a\u001bb",
-  "a\u007fb",
-  "a\u0090b",
-  "\ud800",
-  "a\udc00b",
-  "😀",
-  "C:\\Windows\\System32\\*.exe",
-  "\\\\?\\C:\\",
-  "ünïcödé",
-  "日本語",
-  "a\uffffb",
-  "x".repeat(1100),
-];
-
-const CHARS = ["a", " ", "\t", "\n", "\r", ":", "#", "-", "?", ",", "[", "]", "{", "}", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`", "\\", "0", "1", ".", "_", "e", "~", "\u0085", "\u2028", "\u00a0", "\ufeff", "\u0001", "é", "😀"];
-
-const nasty: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom(...NASTY),
-  fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 10 }),
-  fc.string({ unit: "binary", maxLength: 10 }),
-);
-const key = nasty.filter((k) => k !== "__proto__");
-const scalar: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 6, arbitrary: nasty },
-  { weight: 1, arbitrary: fc.integer() },
-  { weight: 1, arbitrary: fc.double() },
-  { weight: 1, arbitrary: fc.constantFrom(true, false, null, 2 ** 60, 1e21, -0, 5e-324) },
-);
-const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
-  v: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    scalar,
-    fc.array(tie("v"), { maxLength: 3 }),
-    fc.dictionary(key, tie("v"), { maxKeys: 3 }),
-  ),
-})).v;
 
 /** A document shaped like a Sigma rule, with nasty strings everywhere. */
 const sigmaDoc: fc.Arbitrary<Doc> = fc
