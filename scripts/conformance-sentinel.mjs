@@ -74,8 +74,7 @@ for (const file of files) {
     s.kqlChecked++;
     const problems = analyzeKql(kql);
     if (problems.length > 0) failures.push(`${rel} [${profile}] KQL: ${problems.map((x) => `${x.code} ${x.message} @${x.start}`).join("; ")}\n${kql}`);
-    const files = sentinel.bundle([{ outputStem: rel.replace(/\.toml$/, ""), entry: outcome.result.bundleEntry }], profile);
-    for (const f of files) {
+    for (const f of outcome.result.deployFiles ?? []) {
       s.yamlChecked++;
       const yp = checkRuleYaml(f.content);
       if (yp.length > 0) failures.push(`${rel} [${profile}] YAML: ${yp.join("; ")}`);

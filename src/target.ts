@@ -59,6 +59,13 @@ export interface ConvertResult {
    * functions, Maps or class instances): with --jobs it crosses worker threads.
    */
   readonly bundleEntry?: unknown;
+  /**
+   * Deploy-format files that belong to this rule alone (a Sentinel analytics
+   * rule), paths relative to the target's output folder. Written right after
+   * the per-rule output and only if it was written, so they do not wait for
+   * the end of the run; listed among the run's deploy files.
+   */
+  readonly deployFiles?: readonly OutputFile[];
 }
 
 export interface TargetDefinition {

@@ -4,13 +4,13 @@
  * returns is plain data, merged by the caller in the files' order, so output
  * and report are the same for every --jobs.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Diagnostic, render, SourceFile, type Status } from "../diagnostics/index.js";
 import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "../compile.js";
 import { loadOverride } from "../mapping/index.js";
 import { getTarget } from "../targets.js";
-import { displayPath, type OutputWriter, outputStem, type RuleFile, syncWriter } from "./files.js";
+import { deployPath, displayPath, type OutputWriter, outputStem, type RuleFile, syncWriter } from "./files.js";
 import { type ReportDiagnostic, type ReportRule, toReportDiagnostic } from "./report.js";
 
 export type FailOn = "error" | "unsupported" | "warning";
@@ -37,6 +37,8 @@ export interface SliceResult {
   /** Rendered diagnostics to print, in order (already filtered by verbosity). */
   readonly messages: string[];
   readonly bundles: { readonly target: string; readonly outputStem: string; readonly entry: unknown }[];
+  /** The per-rule deploy files written, in the files' order. */
+  readonly deployFiles: { readonly target: string; readonly path: string }[];
   readonly failed: boolean;
   readonly outFailed: boolean;
   readonly timings: Record<string, number>;
@@ -70,8 +72,8 @@ interface PendingTarget {
   readonly reportDiags: ReportDiagnostic[];
   readonly messages: string[];
   readonly outputs: string[];
-  /** The write's ticket, its destination and what the target's bundle step gets if it succeeds. */
-  readonly write: { readonly ticket: number; readonly dest: string; readonly bundleEntry: unknown } | null;
+  /** The write's ticket, its destination, what the target's bundle step gets if it succeeds, and the rule's deploy files' writes (made only after it). */
+  readonly write: { readonly ticket: number; readonly dest: string; readonly bundleEntry: unknown; readonly deploy: readonly { readonly ticket: number; readonly dest: string }[] } | null;
   /** Whether the rule has an IR (else the target's status is the parse status). */
   readonly converted: boolean;
   /** Not written because the target's folder cannot be written: reported by the caller once, not per rule. */
@@ -96,6 +98,7 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
   const rules: ReportRule[] = [];
   const messages: string[] = [];
   const bundles: { target: string; outputStem: string; entry: unknown }[] = [];
+  const deployFiles: { target: string; path: string }[] = [];
   const totals = new Map<string, number>();
   const pendingRules: PendingRule[] = [];
   let failed = false;
@@ -162,9 +165,16 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
         status = "error";
         diags.push({ code: "CLI012", severity: "error", message: `not written: its output path ${req.target.id}/${stem}${req.target.extension} is already taken by ${clash} (same relative path or name after making it safe)`, span: null, target: req.target.id });
       } else if (writable && opts.outDir) {
-        const dest = join(opts.outDir, req.target.id, stem + req.target.extension);
-        const ticket = time("write", () => writer.write(dest, outcome.result.text as string));
-        write = { ticket, dest, bundleEntry: outcome.result.bundleEntry };
+        const outDir = opts.outDir;
+        const dest = join(outDir, req.target.id, stem + req.target.extension);
+        write = time("write", () => {
+          const ticket = writer.write(dest, outcome.result.text as string);
+          const deploy = (outcome.result.deployFiles ?? []).map((f) => {
+            const d = deployPath(outDir, req.target.id, f.path);
+            return { ticket: writer.write(d, f.content, ticket), dest: d };
+          });
+          return { ticket, dest, bundleEntry: outcome.result.bundleEntry, deploy };
+        });
       }
       const messages: string[] = [];
       if (!blocked) for (const d of diags) show(d, parsed.source, messages);
@@ -181,14 +191,18 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
     messages.push(...p.parseMessages);
     for (const t of p.targets) {
       if (t.write) {
-        const problem = writeFailures.get(t.write.ticket);
+        const failedWrite = [t.write, ...t.write.deploy].find((w) => writeFailures.has(w.ticket));
+        const problem = failedWrite === undefined ? undefined : `cannot write ${failedWrite.dest}: ${writeFailures.get(failedWrite.ticket)}`;
         if (problem === undefined) {
           t.outputs.push(displayPath(t.write.dest, opts.cwd));
+          for (const d of t.write.deploy) deployFiles.push({ target: t.id, path: displayPath(d.dest, opts.cwd) });
           if (t.write.bundleEntry !== undefined) bundles.push({ target: t.id, outputStem: p.stem, entry: t.write.bundleEntry });
         } else {
+          // A rule that fails writes nothing: its files written before the failure are removed.
+          for (const w of [t.write, ...t.write.deploy]) if (!writeFailures.has(w.ticket)) rmSync(w.dest, { force: true });
           t.status = "error";
           outFailed = true;
-          const d: Diagnostic = { code: "CLI010", severity: "error", message: `cannot write ${t.write.dest}: ${problem}`, span: null, target: t.id };
+          const d: Diagnostic = { code: "CLI010", severity: "error", message: problem, span: null, target: t.id };
           // no span: only the file's path is needed to show it
           const source = new SourceFile(p.rule.file, "");
           t.diags.push(d);
@@ -209,5 +223,5 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
     }
     rules.push(p.rule);
   }
-  return { rules, messages, bundles, failed, outFailed, timings: Object.fromEntries(totals) };
+  return { rules, messages, bundles, deployFiles, failed, outFailed, timings: Object.fromEntries(totals) };
 }

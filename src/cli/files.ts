@@ -143,6 +143,15 @@ export function displayPath(p: string, cwd: string = process.cwd()): string {
   return isInside(p, cwd) && p !== cwd ? relative(cwd, p).split(sep).join("/") : p;
 }
 
+/**
+ * Where a target's deploy file goes: `<outDir>/<target>/<path>`, the path made
+ * safe as output stems are (its extension kept).
+ */
+export function deployPath(outDir: string, targetId: string, path: string): string {
+  const ext = /\.[A-Za-z0-9]+$/.exec(path)?.[0] ?? "";
+  return join(outDir, targetId, outputStem(path.slice(0, path.length - ext.length)) + ext);
+}
+
 /** Writes a file atomically: a temporary file beside it, then a rename. Throws on failure (the caller reports it). */
 export function writeAtomic(file: string, content: string): void {
   const dir = dirname(file);
@@ -166,8 +175,8 @@ export function writeAtomic(file: string, content: string): void {
  * report them in the files' order whatever the timing.
  */
 export interface OutputWriter {
-  /** Queues an atomic write; returns its ticket. */
-  write(file: string, content: string): number;
+  /** Queues an atomic write; returns its ticket. With `after`, the write happens only if that earlier write succeeded (else it fails too). */
+  write(file: string, content: string, after?: number): number;
   /** Waits for every write queued so far; returns the error message of each failed ticket (of all so far). */
   finish(): Promise<ReadonlyMap<number, string>>;
   /** Releases the writer (after the last finish). */
@@ -179,12 +188,15 @@ export function syncWriter(): OutputWriter {
   const failures = new Map<number, string>();
   let next = 0;
   return {
-    write(file, content) {
+    write(file, content, after) {
       const ticket = next++;
-      try {
-        writeAtomic(file, content);
-      } catch (e) {
-        failures.set(ticket, (e as Error).message);
+      if (after !== undefined && failures.has(after)) failures.set(ticket, NOT_AFTER_FAILURE);
+      else {
+        try {
+          writeAtomic(file, content);
+        } catch (e) {
+          failures.set(ticket, (e as Error).message);
+        }
       }
       return ticket;
     },
@@ -192,6 +204,9 @@ export function syncWriter(): OutputWriter {
     close: () => {},
   };
 }
+
+/** Why a write that depended on a failed one was not made. */
+export const NOT_AFTER_FAILURE = "not written, since the rule's output before it could not be written";
 
 /** Files handed to the writer thread per message. */
 const WRITES_PER_MESSAGE = 16;
@@ -217,7 +232,8 @@ export function threadWriter(workerUrl: URL): OutputWriter {
   const worker = new Worker(workerUrl, { workerData: { written } });
   // the thread keeps the process alive only while `finish` waits for it (not if the batch stops early)
   worker.unref();
-  let pending: [number, string, string][] = [];
+  // [ticket, file, content, the ticket it depends on or -1]
+  let pending: [number, string, string, number][] = [];
   let next = 0;
   let queued = 0n;
   let stalled = false;
@@ -231,9 +247,9 @@ export function threadWriter(workerUrl: URL): OutputWriter {
     pending = [];
   };
   return {
-    write(file, content) {
+    write(file, content, after) {
       const ticket = next++;
-      pending.push([ticket, file, content]);
+      pending.push([ticket, file, content, after ?? -1]);
       queued += BigInt(content.length);
       if (pending.length >= WRITES_PER_MESSAGE) flush();
       if (!stalled && queued - Atomics.load(written, 0) > MAX_QUEUED_CHARS) {

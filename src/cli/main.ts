@@ -17,7 +17,7 @@ import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
 import { type Config, findConfig, loadConfig } from "./config.js";
 import { type BatchOptions, buildRequests, type FailOn, processSlice, type SliceResult } from "./batch.js";
-import { discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type OutputWriter, type RuleFile, syncWriter, threadWriter, writeAtomic } from "./files.js";
+import { deployPath, discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type OutputWriter, type RuleFile, syncWriter, threadWriter, writeAtomic } from "./files.js";
 import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -342,8 +342,14 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
     blockedMessages = [];
     const timings = new Map<string, number>();
     const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
+    const deployFiles = new Map<string, string[]>();
     for (const s of slices) {
       report.rules.push(...s.rules);
+      for (const d of s.deployFiles) {
+        const list = deployFiles.get(d.target) ?? [];
+        list.push(d.path);
+        deployFiles.set(d.target, list);
+      }
       for (const m of s.messages) if (printed++ < printLimit) io.err(m);
       for (const b of s.bundles) {
         const list = bundles.get(b.target) ?? [];
@@ -355,15 +361,16 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
       for (const [k, v] of Object.entries(s.timings)) timings.set(k, (timings.get(k) ?? 0) + v);
     }
 
+    // every target's deploy files: the per-rule ones written (in the files' order), then the run's bundle
+    if (outDir) for (const req of requests) report.bundles[req.target.id] = deployFiles.get(req.target.id) ?? [];
     if (outDir && !outFailed) {
       const queued: { target: string; dest: string; ticket: number }[] = [];
       for (const req of requests) {
         if (!req.target.bundle) continue;
         const t0 = performance.now();
         const out = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, opts.templateDir);
-        report.bundles[req.target.id] = [];
         for (const f of out) {
-          const dest = join(outDir, req.target.id, outputStem(f.path.replace(/(\.[A-Za-z0-9]+)$/, "")) + (/(\.[A-Za-z0-9]+)$/.exec(f.path)?.[1] ?? ""));
+          const dest = deployPath(outDir, req.target.id, f.path);
           queued.push({ target: req.target.id, dest, ticket: writer.write(dest, f.content) });
         }
         timings.set("bundle", (timings.get("bundle") ?? 0) + performance.now() - t0);

@@ -7,14 +7,14 @@
  * or function a query reads, its computed columns, connectors and entity
  * columns are mapping data (fields/<profile>.yaml, `emit`).
  *
- * Per rule: the `.kql` query (convert). Deploy format: one Sentinel scheduled
- * analytics rule `<outputStem>.yaml` per converted rule (bundle), in the
- * Azure-Sentinel repository's format.
+ * Per rule: the `.kql` query and, as its deploy file, the Sentinel scheduled
+ * analytics rule `<outputStem>.yaml` in the Azure-Sentinel repository's
+ * format (convert). No run-wide bundle.
  */
 import { type Diagnostic, hasErrors, info } from "../../src/diagnostics/index.js";
-import type { ConvertInput, ConvertResult, OutputFile, TargetDefinition } from "../../src/target.js";
+import type { ConvertInput, ConvertResult, TargetDefinition } from "../../src/target.js";
 import { buildQuery } from "./query.js";
-import { type AnalyticsRule, buildAnalyticsRule, dumpAnalyticsRule } from "./rule-yaml.js";
+import { buildAnalyticsRule, dumpAnalyticsRule } from "./rule-yaml.js";
 
 const T = { target: "sentinel" } as const;
 
@@ -26,16 +26,8 @@ function convert(input: ConvertInput): ConvertResult {
   if (rule.suppression)
     diagnostics.push(info("SENTINEL301", "alert_suppression (grouping alerts per field for a duration) is not carried into the analytics rule", rule.suppression.span, T));
   const analytics = buildAnalyticsRule(rule, document, profile, built, built.text, diagnostics);
-  return { text: built.text + "\n", diagnostics, bundleEntry: analytics };
-}
-
-function bundle(entries: readonly { readonly outputStem: string; readonly entry: unknown }[]): readonly OutputFile[] {
-  const files: OutputFile[] = [];
-  for (const e of entries) {
-    if (e.entry === null || e.entry === undefined) continue;
-    files.push({ path: `${e.outputStem}.yaml`, content: dumpAnalyticsRule(e.entry as AnalyticsRule) });
-  }
-  return files;
+  // No analytics rule when the query is longer than Sentinel accepts (SENTINEL310): only the .kql.
+  return { text: built.text + "\n", diagnostics, deployFiles: analytics ? [{ path: `${input.outputStem}.yaml`, content: dumpAnalyticsRule(analytics) }] : [] };
 }
 
 export const sentinel = {
@@ -58,5 +50,4 @@ export const sentinel = {
     threatMatch: false,
   },
   convert,
-  bundle,
 } satisfies TargetDefinition;

@@ -63,6 +63,27 @@ describe("threadWriter", () => {
     for (let i = 1; i <= 5; i++) expect(readFileSync(join(d, `${i}.txt`), "utf8") === big(i)).toBe(true);
   });
 
+  for (const [name, make, runs] of [
+    ["syncWriter", () => syncWriter(), true],
+    ["threadWriter (needs the built dist/: npm ci or npm run build)", () => threadWriter(pathToFileURL(WRITE_WORKER)), built],
+  ] as const) {
+    it.runIf(runs)(`${name}: a write made \`after\` a failed one is not made and fails too; after one that succeeded it is made`, async () => {
+      const d = workdir();
+      mkdirSync(join(d, "taken.kql"));
+      const w = make();
+      const bad = w.write(join(d, "taken.kql"), "lost\n");
+      const dependent = w.write(join(d, "taken.yaml"), "deploy\n", bad);
+      const good = w.write(join(d, "ok.kql"), "q\n");
+      const after = w.write(join(d, "ok.yaml"), "deploy\n", good);
+      const failures = await w.finish();
+      w.close();
+      expect([...failures.keys()].sort()).toEqual([bad, dependent].sort());
+      expect(failures.get(dependent)).toMatch(/not written/);
+      expect(failures.has(after)).toBe(false);
+      expect([...tree(d).keys()].sort()).toEqual(["ok.kql", "ok.yaml"]);
+    });
+  }
+
   it("syncWriter gives the same tickets and failures", async () => {
     const d = workdir();
     mkdirSync(join(d, "taken.yml"));
@@ -120,6 +141,39 @@ describe("convert with a writer thread against writing in the main thread (in pr
     for (const rule of rp.rules) for (const v of Object.values(rule.targets)) if (v.status === "ok") for (const o of v.outputs) expect(existsSync(o)).toBe(true);
     expect([...thread.files.keys()].filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect({ code: thread.code, err: thread.err, files: thread.files, report: thread.report }).toEqual({ code: main_.code, err: main_.err, files: main_.files, report: main_.report });
+  });
+});
+
+describe("a rule's deploy file (Sentinel's analytics rule) that cannot be written", () => {
+  it.runIf(built)("CLI010 on that rule and target only; its query file is removed too; the report lists the other deploy files; the same with a writer thread (needs the built dist/: npm ci or npm run build)", async () => {
+    const clean = workdir();
+    await main(["convert", RULES, "--target", "sentinel", "--out", join(clean, "out"), "--report", join(clean, "r.json"), "--quiet"], quietIo, { writerModule: null });
+    const deployed = (JSON.parse(readFileSync(join(clean, "r.json"), "utf8")) as { bundles: Record<string, string[]> }).bundles["sentinel"] ?? [];
+    expect(deployed.length).toBeGreaterThan(5);
+    const victim = relative(join(clean, "out", "sentinel"), deployed[0] as string);
+    const runs = await Promise.all(
+      [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule) => {
+        const d = workdir();
+        const out = join(d, "out");
+        mkdirSync(join(out, "sentinel", victim), { recursive: true });
+        const err: string[] = [];
+        const code = await main(["convert", RULES, "--target", "sentinel", "--out", out, "--report", join(d, "r.json")], { out: () => {}, err: (x) => err.push(x.split(out).join("<out>")) }, { writerModule });
+        const report = JSON.parse(readFileSync(join(d, "r.json"), "utf8")) as Report & { bundles: Record<string, string[]> };
+        return { code, err, out, files: [...tree(out).keys()].sort(), report, text: reportOf(join(d, "r.json"), out) };
+      }),
+    );
+    const [mainThread, thread] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    expect(thread.code).toBe(1);
+    const stem = victim.replace(/\.yaml$/, "");
+    const bad = thread.report.rules.find((x) => x.targets["sentinel"]?.diagnostics.some((g) => g.code === "CLI010"));
+    expect(bad?.targets["sentinel"]?.status).toBe("error");
+    expect(bad?.targets["sentinel"]?.outputs).toEqual([]);
+    expect(thread.report.rules.filter((x) => x.targets["sentinel"]?.diagnostics.some((g) => g.code === "CLI010"))).toHaveLength(1);
+    expect(thread.files).not.toContain(join("sentinel", `${stem}.kql`));
+    expect(thread.files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(thread.report.bundles["sentinel"]).toHaveLength(deployed.length - 1);
+    for (const f of thread.report.bundles["sentinel"] ?? []) expect(existsSync(f)).toBe(true);
+    expect({ code: thread.code, err: thread.err, files: thread.files, report: thread.text }).toEqual({ code: mainThread.code, err: mainThread.err, files: mainThread.files, report: mainThread.text });
   });
 });
 

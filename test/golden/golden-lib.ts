@@ -48,6 +48,7 @@ export function computeGoldens(only?: string): Map<string, string> {
         if (outcome.status === "ok" && outcome.result.text !== null) {
           files.set(`${dir}/${r.stem}${target.extension}`, outcome.result.text);
           if (outcome.result.bundleEntry !== undefined) entries.push({ outputStem: r.stem, entry: outcome.result.bundleEntry });
+          for (const f of outcome.result.deployFiles ?? []) files.set(`${dir}/_deploy/${f.path}`, f.content);
         }
         if (diags.length > 0) {
           files.set(`${dir}/${r.stem}.diagnostics.txt`, `status: ${outcome.status}\n` + diags.map((d) => render(d, p.source)).join("\n") + "\n");

@@ -207,8 +207,8 @@ function confProblems(conf: string): { problems: string[]; stanzas: string[] } {
 function checkBundles(outcomes: readonly TargetOutcome[], name: string): string[] {
   const problems: string[] = [];
   for (const o of outcomes) {
-    if (o.status !== "ok" || o.result.bundleEntry === undefined || !o.target.bundle) continue;
-    const files = o.target.bundle([{ outputStem: "probe", entry: o.result.bundleEntry }], o.profile);
+    if (o.status !== "ok") continue;
+    const files = [...(o.result.deployFiles ?? []), ...(o.result.bundleEntry !== undefined && o.target.bundle ? o.target.bundle([{ outputStem: "probe", entry: o.result.bundleEntry }], o.profile) : [])];
     for (const f of files) {
       const where = `${o.target.id}/${o.profile} bundle ${f.path}`;
       if (f.content.includes("\u0000")) problems.push(`${where}: a raw NUL character`);

@@ -23,6 +23,9 @@ const run = (file: string, profile: string) => {
   return { parsed: r, outcome: r.outcomes[0]! };
 };
 
+/** The analytics rule a conversion deploys, read back from its YAML. */
+const analyticsRule = (outcome: ReturnType<typeof run>["outcome"]) => yaml.load(outcome.result.deployFiles?.[0]?.content ?? "") as Record<string, unknown>;
+
 describe("the seed rule", () => {
   it("mde: DeviceProcessEvents, parent name =~, names in~, args as a command-line substring with a warning", () => {
     const { outcome } = run("persistence_system_shells_via_services.toml", "mde");
@@ -58,8 +61,8 @@ describe.each(["asim", "mde"])("every rule in rules/ (%s)", (profile) => {
     }
     const q = outcome.result.text as string;
     expect(analyzeKql(q)).toEqual([]);
-    const files = sentinel.bundle([{ outputStem: file.replace(/\.toml$/, ""), entry: outcome.result.bundleEntry }], profile);
-    expect(files).toHaveLength(1);
+    const files = outcome.result.deployFiles ?? [];
+    expect(files.map((f) => f.path)).toEqual([`rules/${file.replace(/\.toml$/, "")}.yaml`]);
     expect(checkRuleYaml(files[0]!.content)).toEqual([]);
     const doc = yaml.load(files[0]!.content) as Record<string, unknown>;
     expect(doc["query"]).toBe(q.replace(/\n$/, ""));
@@ -72,9 +75,9 @@ describe("analytics rule metadata", () => {
     const a = run("persistence_system_shells_via_services.toml", "mde").outcome;
     const b = run("persistence_system_shells_via_services.toml", "mde").outcome;
     const c = run("persistence_system_shells_via_services.toml", "asim").outcome;
-    const ea = a.result.bundleEntry as Record<string, unknown>;
-    expect(ea["id"]).toBe((b.result.bundleEntry as Record<string, unknown>)["id"]);
-    expect(ea["id"]).not.toBe((c.result.bundleEntry as Record<string, unknown>)["id"]);
+    const ea = analyticsRule(a);
+    expect(ea["id"]).toBe(analyticsRule(b)["id"]);
+    expect(ea["id"]).not.toBe(analyticsRule(c)["id"]);
     expect(ea["name"]).toBe("System Shells via Services");
     expect(ea["severity"]).toBe("Medium");
     expect(ea["tactics"]).toEqual(["Persistence"]);
@@ -144,7 +147,7 @@ describe("rule forms", () => {
     const q = outcome.result.text ?? "";
     expect(q).toContain("join kind=leftanti (_history)");
     expect(q).toContain("TimeGenerated >= ago(9m)");
-    const rule = outcome.result.bundleEntry as Record<string, unknown>;
+    const rule = analyticsRule(outcome);
     // history now-10d: each run reads 10 days, so Sentinel needs at least an hourly frequency.
     expect([rule["queryPeriod"], rule["queryFrequency"]]).toEqual(["10d", "1h"]);
   });
