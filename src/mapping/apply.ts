@@ -152,12 +152,24 @@ export function sourceMatches(s: SourceSpec, facts: RuleFacts): boolean {
 
 /** The first source whose `when` holds for the facts. */
 export function selectSource(spec: MappingSpec, facts: RuleFacts): SourceSpec | null {
-  return spec.sources.find((s) => sourceMatches(s, facts)) ?? null;
+  return candidateSources(spec, facts)[0] ?? null;
 }
 
+/**
+ * Sources chosen so far, per mapping and facts: a library's rules share a few
+ * dozen combinations of facts, and every target asks once or more per query.
+ */
+const chosen = new WeakMap<MappingSpec, Map<string, readonly SourceSpec[]>>();
+const factsKey = (f: RuleFacts) => [[...f.category], [...f.os], [...f.dataset], f.index, f.integration].map((xs) => xs.join("\u0000")).join("\u0001");
+
 /** Every source whose `when` holds, in file order (for targets that pick the first one mapping every field). */
-export function candidateSources(spec: MappingSpec, facts: RuleFacts): SourceSpec[] {
-  return spec.sources.filter((s) => sourceMatches(s, facts));
+export function candidateSources(spec: MappingSpec, facts: RuleFacts): readonly SourceSpec[] {
+  let cache = chosen.get(spec);
+  if (!cache) chosen.set(spec, (cache = new Map()));
+  const key = factsKey(facts);
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = spec.sources.filter((s) => sourceMatches(s, facts))));
+  return found;
 }
 
 export interface MapContext {

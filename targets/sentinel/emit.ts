@@ -65,8 +65,17 @@ function stringRecord(v: unknown): Record<string, string> | null {
   return out;
 }
 
+/** Each source's `emit`, validated once (a source serves many queries). */
+const validated = new WeakMap<SourceSpec, { emit: SentinelEmit | null; problems: readonly string[] }>();
+
 /** Validates a source's `emit`; every problem is an error diagnostic (code SENTINEL002) at `span`. */
 export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit | null; diagnostics: Diagnostic[] } {
+  let v = validated.get(source);
+  if (!v) validated.set(source, (v = validateEmit(source)));
+  return { emit: v.emit, diagnostics: v.problems.map((p) => error("SENTINEL002", `invalid \`emit\` in mapping source \`${source.id}\`: ${p}`, span, { target: "sentinel" })) };
+}
+
+function validateEmit(source: SourceSpec): { emit: SentinelEmit | null; problems: readonly string[] } {
   const e = source.emit;
   const problems: string[] = [];
   for (const k of Object.keys(e)) if (!KEYS.includes(k)) problems.push(`unknown key \`${k}\` (expected ${KEYS.join(", ")})`);
@@ -113,12 +122,7 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
       if (!r) problems.push(`entity \`${k}\` must map identifiers to column names`);
       else entities[k] = r;
     }
-  if (problems.length > 0) {
-    return {
-      emit: null,
-      diagnostics: problems.map((p) => error("SENTINEL002", `invalid \`emit\` in mapping source \`${source.id}\`: ${p}`, span, { target: "sentinel" })),
-    };
-  }
+  if (problems.length > 0) return { emit: null, problems };
   return {
     emit: {
       sourceId: source.id,
@@ -134,6 +138,6 @@ export function readEmit(source: SourceSpec, span: Span): { emit: SentinelEmit |
       connectors,
       entities,
     },
-    diagnostics: [],
+    problems: [],
   };
 }

@@ -50,8 +50,7 @@ export function sentinelTactic(name: string): string {
 
 /** RFC 4122 version-5 UUID (SHA-1, name-based): the same rule always gets the same id. */
 export function uuidV5(name: string, namespace: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ""), "hex");
-  const h = createHash("sha1").update(Buffer.concat([ns, Buffer.from(name, "utf8")])).digest();
+  const h = createHash("sha1").update(namespace.replace(/-/g, ""), "hex").update(name, "utf8").digest();
   h[6] = ((h[6] as number) & 0x0f) | 0x50;
   h[8] = ((h[8] as number) & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString("hex");

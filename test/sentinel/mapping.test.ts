@@ -50,3 +50,25 @@ describe("sources shared by both profiles", () => {
     }
   });
 });
+
+describe("an invalid emit (a user's mapping)", () => {
+  const source = {
+    id: "broken",
+    when: {},
+    implied: new Map(),
+    emit: { table: "DeviceProcessEvents", function: "imProcessCreate", types: { Nope: "long" } },
+    unmapped: null,
+    fields: new Map(),
+  } as unknown as Parameters<typeof readEmit>[0];
+  it("is an error (SENTINEL002) per problem at the span of every query that reaches it, not only the first", () => {
+    for (const span of [{ start: 3, end: 9 }, { start: 40, end: 52 }]) {
+      const { emit, diagnostics } = readEmit(source, span);
+      expect(emit).toBeNull();
+      expect(diagnostics.map((d) => [d.code, d.span])).toEqual([
+        ["SENTINEL002", span],
+        ["SENTINEL002", span],
+      ]);
+      expect(diagnostics.map((d) => d.message).join("\n")).toMatch(/exactly one of `table` or `function`[\s\S]*`types` names `Nope`/);
+    }
+  });
+});
