@@ -160,7 +160,8 @@ export function selectSource(spec: MappingSpec, facts: RuleFacts): SourceSpec | 
  * dozen combinations of facts, and every target asks once or more per query.
  */
 const chosen = new WeakMap<MappingSpec, Map<string, readonly SourceSpec[]>>();
-const factsKey = (f: RuleFacts) => [[...f.category], [...f.os], [...f.dataset], f.index, f.integration].map((xs) => xs.join("\u0000")).join("\u0001");
+/** Unambiguous for any strings (a rule's index patterns may hold any character). */
+const factsKey = (f: RuleFacts) => JSON.stringify([[...f.category], [...f.os], [...f.dataset], f.index, f.integration]);
 
 /** Every source whose `when` holds, in file order (for targets that pick the first one mapping every field). */
 export function candidateSources(spec: MappingSpec, facts: RuleFacts): readonly SourceSpec[] {
@@ -182,7 +183,6 @@ export interface MapContext {
 }
 
 /** The constant condition `true` or `false` (what a guaranteed or impossible leaf becomes). */
-/** The constant condition `true` or `false`. */
 export function constant(value: boolean, span: Span): Condition {
   return { kind: "test", value: { kind: "boolean", value, span }, span };
 }

@@ -85,6 +85,18 @@ describe("source selection", () => {
     expect(factsOf(q, rule(q, ["winlogbeat-*", "auditbeat-*"]), null).os).toEqual(new Set());
     expect(selectSource(spec, factsOf(q, rule(q, ["logs-windows.sysmon_operational-*"]), null))!.id).toBe("proc_win");
   });
+  it("remembered choices are per facts, whatever characters the facts hold", () => {
+    const text = "sources:\n  - id: ab\n    when: { index: [\"a\", \"b\"] }\n  - id: nul\n    when: { index: [\"a\\0b\"] }\n";
+    const m = parseMapping("m.yaml", text);
+    const facts = (index: string[]) => ({ category: new Set<string>(), os: new Set<string>(), dataset: new Set<string>(), index, integration: [] });
+    // asked in both orders: the first answer must not be reused for the other facts
+    expect(selectSource(m, facts(["a", "b"]))!.id).toBe("ab");
+    expect(selectSource(m, facts(["a\0b"]))!.id).toBe("nul");
+    expect(selectSource(m, facts(["a", "b"]))!.id).toBe("ab");
+    expect(selectSource(m, facts(["c"]))).toBeNull();
+    // another mapping with the same facts chooses among its own sources
+    expect(selectSource(spec, facts(["a", "b"]))!.id).toBe("fallback");
+  });
   it("facts from nested conditions: an and takes what its constraining operands share, an or the union when every branch constrains", () => {
     const cat = (q: string) => factsOf(eqlQuery(q), rule(eqlQuery(q)), null).category;
     expect(cat('any where event.category : ("library", "driver") or (event.category == "process" and process.name : "x")')).toEqual(new Set(["library", "driver", "process"]));
