@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bundledMapping } from "../../src/compile.js";
+import { parseMapping } from "../../src/mapping/index.js";
 import { readEmit } from "../../targets/sentinel/emit.js";
 import { sentinel } from "../../targets/sentinel/index.js";
 import { analyzeKql } from "../../targets/sentinel/kusto-check.js";
@@ -52,14 +53,9 @@ describe("sources shared by both profiles", () => {
 });
 
 describe("an invalid emit (a user's mapping)", () => {
-  const source = {
-    id: "broken",
-    when: {},
-    implied: new Map(),
-    emit: { table: "DeviceProcessEvents", function: "imProcessCreate", types: { Nope: "long" } },
-    unmapped: null,
-    fields: new Map(),
-  } as unknown as Parameters<typeof readEmit>[0];
+  // the mapping loader treats `emit` as opaque, so a user's file with this source loads
+  const text = "sources:\n  - id: broken\n    emit: { table: DeviceProcessEvents, function: imProcessCreate, types: { Nope: long } }\n";
+  const source = parseMapping("mine.yaml", text).sources[0]!;
   it("is an error (SENTINEL002) per problem at the span of every query that reaches it, not only the first", () => {
     for (const span of [{ start: 3, end: 9 }, { start: 40, end: 52 }]) {
       const { emit, diagnostics } = readEmit(source, span);
