@@ -9,6 +9,7 @@ import { type Diagnostic, error, warning, type Result, SourceFile } from "../dia
 import type { KibanaFilter, RuleDocument, Threat } from "./rule-document.js";
 import { literalSource, mappedSource, type QuerySource } from "./source.js";
 import { locateToml, type LocatedString, type TomlLocations } from "./toml-locate.js";
+import { readTomlFast } from "./toml-read.js";
 
 type Kind = "string" | "strings" | "integer" | "boolean" | "table" | "tables" | "any";
 
@@ -247,21 +248,30 @@ export function loadRule(path: string, rawText: string): Result<LoadedRule> {
   const text = normaliseText(rawText);
   const source = new SourceFile(path, text);
   const diagnostics: Diagnostic[] = [];
+  // the one-pass reader covers rule files as they are written; anything else,
+  // errors included, goes through smol-toml and the locator
+  const fast = readTomlFast(text, LOCATED_STRINGS);
   let data: Record<string, unknown>;
-  try {
-    data = parseToml(text) as Record<string, unknown>;
-  } catch (e) {
-    if (e instanceof TomlError) {
-      // a span inside the file: an error at the end of the file points at its last character
-      const at = Math.max(0, Math.min(offsetOf(text, e.line, e.column), text.length - 1));
-      const first = (e.message.split("\n")[0] ?? "invalid TOML").replace(/^Invalid TOML document: /, "");
-      diagnostics.push(error("TOML001", `invalid TOML: ${first}`, { start: at, end: Math.min(at + 1, text.length) }));
-    } else {
-      diagnostics.push(error("TOML001", `invalid TOML: ${(e as Error).message}`, { start: 0, end: 0 }));
+  let loc: TomlLocations;
+  if (fast) {
+    data = fast.data;
+    loc = fast.loc;
+  } else {
+    try {
+      data = parseToml(text) as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof TomlError) {
+        // a span inside the file: an error at the end of the file points at its last character
+        const at = Math.max(0, Math.min(offsetOf(text, e.line, e.column), text.length - 1));
+        const first = (e.message.split("\n")[0] ?? "invalid TOML").replace(/^Invalid TOML document: /, "");
+        diagnostics.push(error("TOML001", `invalid TOML: ${first}`, { start: at, end: Math.min(at + 1, text.length) }));
+      } else {
+        diagnostics.push(error("TOML001", `invalid TOML: ${(e as Error).message}`, { start: 0, end: 0 }));
+      }
+      return { value: { source, document: null }, diagnostics };
     }
-    return { value: { source, document: null }, diagnostics };
+    loc = locateToml(text, LOCATED_STRINGS);
   }
-  const loc = locateToml(text, LOCATED_STRINGS);
   walkKeys(data, "", loc, diagnostics);
 
   const rule = data["rule"];
