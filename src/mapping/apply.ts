@@ -79,8 +79,28 @@ const OS_INDEXES: readonly [RegExp, string][] = [
 /** `logs-endpoint.events.<category>` index patterns name the event category. */
 const ENDPOINT_CATEGORY = /^logs-endpoint\.events\.(process|file|network|registry|library|api|security)\b/;
 
+/**
+ * Facts of the last rule's queries: every target and profile asks for the same
+ * query's facts, one rule after the other. (Only the last rule is kept: a
+ * WeakMap over a whole library costs the garbage collector more than it saves.)
+ */
+let memoRule: RuleIR | null = null;
+let memoDoc: RuleDocument | null = null;
+let factsMemo = new Map<EventQuery, RuleFacts>();
+
 /** Facts about one event query of a rule, for choosing a data source. */
 export function factsOf(query: EventQuery, rule: RuleIR, doc: RuleDocument | null): RuleFacts {
+  if (rule !== memoRule || doc !== memoDoc) {
+    memoRule = rule;
+    memoDoc = doc;
+    factsMemo = new Map();
+  }
+  let facts = factsMemo.get(query);
+  if (!facts) factsMemo.set(query, (facts = computeFacts(query, rule, doc)));
+  return facts;
+}
+
+function computeFacts(query: EventQuery, rule: RuleIR, doc: RuleDocument | null): RuleFacts {
   const category = new Set<string>();
   if (query.category.kind === "named") category.add(query.category.name.toLowerCase());
   else for (const v of requiredValues(query.condition, rule.eventCategoryField) ?? []) category.add(v);
@@ -162,12 +182,19 @@ export function selectSource(spec: MappingSpec, facts: RuleFacts): SourceSpec | 
 const chosen = new WeakMap<MappingSpec, Map<string, readonly SourceSpec[]>>();
 /** Unambiguous for any strings (a rule's index patterns may hold any character). */
 const factsKey = (f: RuleFacts) => JSON.stringify([[...f.category], [...f.os], [...f.dataset], f.index, f.integration]);
+/** The key of the facts asked about last (the targets ask about the same facts in turn). */
+let lastFacts: RuleFacts | null = null;
+let lastKey = "";
 
 /** Every source whose `when` holds, in file order (for targets that pick the first one mapping every field). */
 export function candidateSources(spec: MappingSpec, facts: RuleFacts): readonly SourceSpec[] {
   let cache = chosen.get(spec);
   if (!cache) chosen.set(spec, (cache = new Map()));
-  const key = factsKey(facts);
+  if (facts !== lastFacts) {
+    lastFacts = facts;
+    lastKey = factsKey(facts);
+  }
+  const key = lastKey;
   let found = cache.get(key);
   if (!found) cache.set(key, (found = spec.sources.filter((s) => sourceMatches(s, facts))));
   return found;

@@ -12,7 +12,7 @@ import type { Condition, Duration, EventQuery, FieldRef, Pipe, RuleIR, SequenceT
 import { assertNever } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
-import { applyFieldMap, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec, selectSource } from "../../src/mapping/index.js";
+import { applyFieldMap, candidateSources, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec } from "../../src/mapping/index.js";
 import { parseEmit, requiredFields, type SplunkEmit } from "./emit.js";
 import { extensionToName, mapValues } from "./passes.js";
 import { checkCondition, evalFields, evalValue, type ExprContext, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
@@ -50,12 +50,13 @@ function describeFacts(q: EventQuery, rule: RuleIR, doc: RuleDocument): string {
 /** Source selection, field mapping, checks and the search/where split for one event query. */
 function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, out: Diagnostic[]): EventPlan | null {
   // A source with `requires` is only eligible for queries that read one of those fields (e.g. DNS lookups).
+  // (the first eligible one among the sources the facts select, which are remembered per mapping)
   const read = conditionFields(q.condition);
-  const eligible = mapping.sources.filter((s) => {
-    const r = requiredFields(s);
-    return r === null || r.some((f) => read.has(f));
-  });
-  const source = selectSource({ ...mapping, sources: eligible }, factsOf(q, rule, doc));
+  const source =
+    candidateSources(mapping, factsOf(q, rule, doc)).find((s) => {
+      const r = requiredFields(s);
+      return r === null || r.some((f) => read.has(f));
+    }) ?? null;
   if (!source) {
     out.push(unsupported(`${CODE}010`, `no data source in ${mapping.file} matches this query (${describeFacts(q, rule, doc)})`, q.span, { target: T }));
     return null;
