@@ -92,7 +92,8 @@ class Reader {
     const t = this.t;
     const root: Table = Object.create(null) as Table;
     let current = root;
-    let header: string[] = [];
+    /** The current header's dotted path and a dot, or "" at the top. */
+    let prefix = "";
     for (;;) {
       this.i = match(VOID, t, this.i);
       if (this.i >= t.length) break;
@@ -104,9 +105,9 @@ class Reader {
         if (t.charCodeAt(this.i) !== 93 /* ] */) leave();
         if (array && t.charCodeAt(this.i + 1) !== 93) leave();
         this.i += array ? 2 : 1;
-        header = parts;
         current = this.openHeader(root, parts, array);
-        const path = parts.join(".");
+        const path = parts.length === 1 ? (parts[0] as string) : parts.join(".");
+        prefix = `${path}.`;
         const span = { start, end: this.i };
         if (!this.keys.has(path)) this.keys.set(path, span);
         if (array) {
@@ -118,7 +119,7 @@ class Reader {
         const start = this.i;
         const parts = this.key();
         if (t.charCodeAt(this.i) !== 61 /* = */) leave();
-        const path = header.length === 0 ? parts.join(".") : `${header.join(".")}.${parts.join(".")}`;
+        const path = prefix + (parts.length === 1 ? (parts[0] as string) : parts.join("."));
         if (!this.keys.has(path)) this.keys.set(path, { start, end: this.i });
         this.i = match(BLANK, t, this.i + 1);
         const valueStart = this.i;
