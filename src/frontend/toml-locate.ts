@@ -2,7 +2,10 @@
  * Finds where TOML keys and string values sit in a file, which the TOML
  * library does not tell. A small line scanner: it tracks table headers,
  * key assignments and multi-line strings; it is only used on files that the
- * TOML parser already accepted, so it need not report syntax errors.
+ * TOML parser already accepted, so it need not report syntax errors. Rule
+ * files as they are written are read by the one-pass reader
+ * (`toml-read.ts`, which gives these same positions); this serves the files
+ * it leaves to smol-toml.
  */
 import type { Span } from "../ir/nodes.js";
 
