@@ -173,7 +173,7 @@ export function readTomlString(t: string, i: number): (LocatedString & { next: n
 }
 
 /** The index just after the TOML string starting at `i`, or -1 if there is none. Builds nothing. */
-function skipTomlString(t: string, i: number): number {
+export function skipTomlString(t: string, i: number): number {
   const q = t.charCodeAt(i);
   if (q !== 34 && q !== 39) return -1;
   const triple = t.charCodeAt(i + 1) === q && t.charCodeAt(i + 2) === q;

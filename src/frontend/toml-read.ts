@@ -17,7 +17,7 @@
  * corpus, the bundled rules and generated documents.
  */
 import type { Span } from "../ir/nodes.js";
-import { readTomlString, type LocatedString, type TomlLocations } from "./toml-locate.js";
+import { readTomlString, skipTomlString, type LocatedString, type TomlLocations } from "./toml-locate.js";
 
 export interface TomlRead {
   readonly data: Record<string, unknown>;
@@ -54,6 +54,8 @@ const BOOLEAN = /(?:true|false)(?=[ \t\n#,\]}]|$)/y;
 const OUTSIDE = /[\x00-\x08\x0b-\x1f\x7f]/;
 const ESCAPE = /\\(?:([btnfre"\\])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|[ \t]*\n[ \t\n]*)|\\/g;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { b: "\b", t: "\t", n: "\n", f: "\f", r: "\r", e: "\x1b", '"': '"', "\\": "\\" };
+/** A multi-line basic string's content ending in a line-ending backslash, blanks and one or two quotes. */
+const QUOTES_AFTER_CONTINUATION = /\\[ \t]*\n[ \t\n]*"{1,2}$/;
 const MAX_DEPTH = 100;
 
 function leave(): never {
@@ -307,7 +309,7 @@ class Reader {
     const start = this.i;
     const triple = t.charCodeAt(start + 1) === 34 && t.charCodeAt(start + 2) === 34;
     if (triple && !multiline) leave();
-    const end = skipBasicString(t, start, triple);
+    const end = skipTomlString(t, start);
     if (end < 0) leave();
     let body = start + (triple ? 3 : 1);
     if (triple && t.charCodeAt(body) === 10) body++;
@@ -316,7 +318,7 @@ class Reader {
     if (raw.indexOf("\\") < 0) return raw;
     // quotes kept from the closing run after a line-ending backslash: smol-toml 1.9
     // drops them (`"""\⏎""""` reads as empty), so this reader leaves rather than differ
-    if (triple && t.charCodeAt(end - 4) === 34 && /\\[ \t]*\n[ \t\n]*"{1,2}$/.test(raw)) leave();
+    if (triple && t.charCodeAt(end - 4) === 34 && QUOTES_AFTER_CONTINUATION.test(raw)) leave();
     return decodeEscapes(raw);
   }
 
@@ -349,34 +351,6 @@ class Reader {
 function match(re: RegExp, t: string, at: number): number {
   re.lastIndex = at;
   return re.test(t) ? re.lastIndex : -1;
-}
-
-/**
- * The index just after the basic string opening at `start`, or -1. It jumps
- * from quote to quote: a quote is escaped exactly when an odd run of
- * backslashes precedes it. A one-line string may not hold a newline.
- */
-function skipBasicString(t: string, start: number, triple: boolean): number {
-  const body = start + (triple ? 3 : 1);
-  const newline = triple ? -1 : t.indexOf("\n", body);
-  let j = body;
-  for (;;) {
-    const q = t.indexOf('"', j);
-    if (q < 0 || (newline >= 0 && newline < q)) return -1;
-    let k = q;
-    while (k > body && t.charCodeAt(k - 1) === 92) k--;
-    if ((q - k) % 2 === 1) {
-      j = q + 1;
-      continue;
-    }
-    if (!triple) return q + 1;
-    if (t.charCodeAt(q + 1) === 34 && t.charCodeAt(q + 2) === 34) {
-      let end = q + 3;
-      while (t.charCodeAt(end) === 34 && end - q < 5) end++;
-      return end;
-    }
-    j = q + 1;
-  }
 }
 
 /** Decodes a basic string's escapes; leaves the fast path on one TOML does not define here. */

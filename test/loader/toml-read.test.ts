@@ -131,6 +131,8 @@ describe("one-pass TOML reader", () => {
       'a = "\\x41"\n',
       "__proto__ = 1\n",
       "a = 12345678901234567890\n",
+      // smol-toml 1.9 reads this as "" (it drops quotes after a line-ending backslash); TOML says '"'
+      'a = """\\\n""""\n',
       // errors
       "a = 1\na = 2\n",
       "[a]\n[a]\n",
