@@ -364,27 +364,25 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
     // every target's deploy files: the per-rule ones written (in the files' order), then the run's bundle
     if (outDir) for (const req of requests) report.bundles[req.target.id] = deployFiles.get(req.target.id) ?? [];
     if (outDir && !outFailed) {
-      const queued: { target: string; dest: string; ticket: number }[] = [];
+      // Written here, not by the writer thread: the slices have waited for their own writes, and
+      // handing a few megabytes of text to another thread costs more than writing them (0.2 s on the corpus).
       for (const req of requests) {
         if (!req.target.bundle) continue;
         const t0 = performance.now();
         const out = req.target.bundle(bundles.get(req.target.id) ?? [], req.profile, opts.templateDir);
+        timings.set("bundle", (timings.get("bundle") ?? 0) + performance.now() - t0);
+        const t1 = performance.now();
         for (const f of out) {
           const dest = deployPath(outDir, req.target.id, f.path);
-          queued.push({ target: req.target.id, dest, ticket: writer.write(dest, f.content) });
+          try {
+            writeAtomic(dest, f.content);
+            report.bundles[req.target.id]?.push(displayPath(dest));
+          } catch (e) {
+            io.err(`ruleport: error CLI010: cannot write ${dest}: ${(e as Error).message}`);
+            failed = true;
+          }
         }
-        timings.set("bundle", (timings.get("bundle") ?? 0) + performance.now() - t0);
-      }
-      const t0 = performance.now();
-      const failures = await writer.finish();
-      timings.set("bundle write wait", performance.now() - t0);
-      for (const q of queued) {
-        const problem = failures.get(q.ticket);
-        if (problem === undefined) report.bundles[q.target]?.push(displayPath(q.dest));
-        else {
-          io.err(`ruleport: error CLI010: cannot write ${q.dest}: ${problem}`);
-          failed = true;
-        }
+        timings.set("bundle write", (timings.get("bundle write") ?? 0) + performance.now() - t1);
       }
     }
     if (outFailed) failed = true;

@@ -177,6 +177,35 @@ describe("a rule's deploy file (Sentinel's analytics rule) that cannot be writte
   });
 });
 
+describe("a run's bundle file (Splunk's savedsearches.conf) that cannot be written", () => {
+  it.runIf(built)("one CLI010 naming the file, exit 1, the report's bundles leave it out, every rule's own outputs still written; the same with a writer thread (needs the built dist/: npm ci or npm run build)", async () => {
+    const runs = await Promise.all(
+      [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule) => {
+        const d = workdir();
+        const out = join(d, "out");
+        mkdirSync(join(out, "splunk", "savedsearches.conf"), { recursive: true });
+        const err: string[] = [];
+        const code = await main(["convert", RULES, "--target", "splunk,osquery", "--out", out, "--report", join(d, "r.json")], { out: () => {}, err: (x) => err.push(x.split(out).join("<out>")) }, { writerModule });
+        const report = JSON.parse(readFileSync(join(d, "r.json"), "utf8")) as Report & { bundles: Record<string, string[]> };
+        return { code, err, out, files: [...tree(out).keys()].sort(), report, text: reportOf(join(d, "r.json"), out) };
+      }),
+    );
+    const [mainThread, thread] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    expect(thread.code).toBe(1);
+    const cli010 = thread.err.join("\n").split("\n").filter((l) => l.includes("CLI010"));
+    expect(cli010).toEqual([expect.stringMatching(/^ruleport: error CLI010: cannot write <out>\/splunk\/savedsearches\.conf: .*(EISDIR|directory)/i)]);
+    expect(thread.report.bundles["splunk"]?.some((f) => f.endsWith("savedsearches.conf"))).toBe(false);
+    // the other target's bundle and every rule's outputs are written
+    expect(thread.report.bundles["osquery"]?.length).toBeGreaterThan(0);
+    for (const f of thread.report.bundles["osquery"] ?? []) expect(existsSync(f)).toBe(true);
+    const outputs = thread.report.rules.flatMap((r) => Object.values(r.targets).flatMap((t) => t.outputs));
+    expect(outputs.length).toBeGreaterThan(20);
+    for (const f of outputs) expect(existsSync(f)).toBe(true);
+    expect(thread.files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect({ code: thread.code, err: thread.err, files: thread.files, report: thread.text }).toEqual({ code: mainThread.code, err: mainThread.err, files: mainThread.files, report: mainThread.text });
+  });
+});
+
 describe("the built CLI", () => {
   it.runIf(built)("--jobs 1 and --jobs 2 write byte-identical files and reports (needs the built dist/: npm ci or npm run build)", () => {
     const d = workdir();
