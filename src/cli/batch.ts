@@ -11,6 +11,7 @@ import { bundledMapping, convertParsed, parseRule, type TargetRequest } from "..
 import { loadOverride } from "../mapping/index.js";
 import { getTarget } from "../targets.js";
 import { deployPath, displayPath, type OutputWriter, outputStem, type RuleFile, syncWriter } from "./files.js";
+import { ownText, ownTexts } from "../own-text.js";
 import { type ReportDiagnostic, type ReportRule, toReportDiagnostic } from "./report.js";
 
 export type FailOn = "error" | "unsupported" | "warning";
@@ -55,7 +56,7 @@ export function buildRequests(targets: BatchOptions["targets"]): TargetRequest[]
   });
 }
 
-export function fails(status: Status, diagnostics: readonly Diagnostic[], failOn: FailOn): boolean {
+export function fails(status: Status, diagnostics: readonly { readonly severity: Diagnostic["severity"] }[], failOn: FailOn): boolean {
   if (status === "error") return true;
   if (failOn === "error") return false;
   if (status === "unsupported") return true;
@@ -67,7 +68,6 @@ interface PendingTarget {
   readonly id: string;
   readonly profile: string;
   status: Status;
-  readonly diags: Diagnostic[];
   /** The diagnostics as the report and the terminal show them (made at once, so the rule's text need not be kept). */
   readonly reportDiags: ReportDiagnostic[];
   readonly messages: string[];
@@ -116,7 +116,7 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
     if (opts.quiet) return;
     if (!opts.verbose && d.severity === "info") return;
     if (!opts.verbose && d.severity === "warning" && opts.mode === "convert") return;
-    into.push(render(d, source));
+    into.push(ownText(render(d, source)));
   };
 
   for (const file of files) {
@@ -137,10 +137,10 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
     const doc = parsed.document;
     const rule: ReportRule = {
       file: file.path,
-      rule_id: doc?.ruleId ?? "",
-      name: doc?.name ?? "",
-      type: doc?.type ?? "",
-      language: doc?.language ?? "none",
+      rule_id: ownText(doc?.ruleId ?? ""),
+      name: ownText(doc?.name ?? ""),
+      type: ownText(doc?.type ?? ""),
+      language: ownText(doc?.language ?? "none"),
       parse: { status: parsed.parseStatus, diagnostics: parsed.parseDiagnostics.map((d) => toReportDiagnostic(d, parsed.source)) },
       targets: {},
     };
@@ -173,13 +173,13 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
             const d = deployPath(outDir, req.target.id, f.path);
             return { ticket: writer.write(d, f.content, ticket), dest: d };
           });
-          return { ticket, dest, bundleEntry: outcome.result.bundleEntry, deploy };
+          return { ticket, dest, bundleEntry: ownTexts(outcome.result.bundleEntry), deploy };
         });
       }
       const messages: string[] = [];
       if (!blocked) for (const d of diags) show(d, parsed.source, messages);
       const reportDiags = diags.map((d) => toReportDiagnostic(d, parsed.source));
-      targets.push({ id: req.target.id, profile: req.profile, status, diags, reportDiags, messages, outputs: [], write, converted: parsed.ir !== null, blocked });
+      targets.push({ id: req.target.id, profile: req.profile, status, reportDiags, messages, outputs: [], write, converted: parsed.ir !== null, blocked });
     }
     pendingRules.push({ rule, stem, parseMessages, targets });
   }
@@ -205,14 +205,13 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
           const d: Diagnostic = { code: "CLI010", severity: "error", message: problem, span: null, target: t.id };
           // no span: only the file's path is needed to show it
           const source = new SourceFile(p.rule.file, "");
-          t.diags.push(d);
           t.reportDiags.push(toReportDiagnostic(d, source));
           show(d, source, t.messages);
         }
       }
       if (!t.blocked) {
         messages.push(...t.messages);
-        if (t.converted && fails(t.status, t.diags, opts.failOn)) failed = true;
+        if (t.converted && fails(t.status, t.reportDiags, opts.failOn)) failed = true;
       }
       p.rule.targets[t.id] = {
         status: t.blocked || t.converted ? t.status : p.rule.parse.status,

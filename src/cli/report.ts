@@ -3,6 +3,7 @@
  * is a contract with CI pipelines: fields may be added, never renamed or removed.
  */
 import { type Diagnostic, locate, type SourceFile, type Status } from "../diagnostics/index.js";
+import { ownText } from "../own-text.js";
 
 export interface ReportDiagnostic {
   readonly severity: "error" | "warning" | "info";
@@ -43,7 +44,7 @@ export interface Report {
 
 export function toReportDiagnostic(d: Diagnostic, source: SourceFile): ReportDiagnostic {
   const l = locate(d, source);
-  return { severity: d.severity, code: d.code, message: d.message, line: l.line, column: l.column };
+  return { severity: d.severity, code: d.code, message: ownText(d.message), line: l.line, column: l.column };
 }
 
 export function emptyReport(version: string): Report {

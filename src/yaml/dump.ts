@@ -23,6 +23,8 @@
  * unchanged for ordinary values.
  */
 
+import { ownText } from "../own-text.js";
+
 /** How a document is laid out. */
 export interface YamlStyle {
   /** Spaces per nesting level: 2 (js-yaml's default) or 4 (SigmaHQ's rules). */
@@ -281,7 +283,7 @@ function keyText(key: string): string {
   let k = KEYS.get(key);
   if (k === undefined) {
     if (KEYS.size >= 4096) KEYS.clear();
-    KEYS.set(key, (k = plainOrQuoted(key)));
+    KEYS.set(ownText(key), (k = ownText(plainOrQuoted(key)))); // kept across documents: not pieces of one rule's text
   }
   return k;
 }

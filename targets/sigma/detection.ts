@@ -14,6 +14,7 @@
 import type { Condition } from "../../src/ir/nodes.js";
 import { type Item, isLeaf, itemKey, leafItems } from "./items.js";
 import type { SigmaScalar } from "./values.js";
+import { ownText } from "../../src/own-text.js";
 
 /** A search identifier's value: a map (AND of items), a list of maps (OR), or a keyword list. */
 type Det =
@@ -152,7 +153,7 @@ function fieldHint(f: string): string {
     const last = f.split(/[.\/]/).pop() ?? f;
     h = last.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "value";
     if (FIELD_HINTS.size >= 4096) FIELD_HINTS.clear();
-    FIELD_HINTS.set(f, h);
+    FIELD_HINTS.set(ownText(f), h); // kept across rules: not a piece of this rule's text
   }
   return h;
 }
