@@ -171,10 +171,7 @@ class Reader {
     for (let n = 0; n < parts.length - 1; n++) {
       const k = parts[n] as string;
       if (!Object.hasOwn(table, k)) {
-        const created = Object.create(null) as Table;
-        table[k] = created;
-        this.states.set(created, Made.Implicit);
-        table = created;
+        table = this.addTable(table, k, Made.Implicit);
         continue;
       }
       const v = table[k];
@@ -188,26 +185,28 @@ class Reader {
     }
     const last = parts[parts.length - 1] as string;
     const exists = Object.hasOwn(table, last);
-    const created = Object.create(null) as Table;
-    this.states.set(created, Made.Header);
     if (array) {
-      if (!exists) {
-        const list = [created];
-        this.arrayTablesMade.add(list);
-        table[last] = list;
-      } else if (this.arrayTablesMade.has(table[last] as object)) {
-        (table[last] as Table[]).push(created);
-      } else leave();
-      return created;
+      if (!exists) this.arrayTablesMade.add((table[last] = []));
+      else if (!this.arrayTablesMade.has(table[last] as object)) leave();
+      const element = Object.create(null) as Table;
+      this.states.set(element, Made.Header);
+      (table[last] as Table[]).push(element);
+      return element;
     }
-    if (!exists) {
-      table[last] = created;
-      return created;
-    }
+    if (!exists) return this.addTable(table, last, Made.Header);
     const v = table[last] as Table;
     if (this.states.get(v) !== Made.Implicit) leave();
     this.states.set(v, Made.Header);
     return v;
+  }
+
+  /** A new table at `parent[key]`, recorded as made `made` (or, in an inline table, in its set of tables made by dotted keys). */
+  private addTable(parent: Table, key: string, made: Made | Set<object>): Table {
+    const created = Object.create(null) as Table;
+    parent[key] = created;
+    if (made instanceof Set) made.add(created);
+    else this.states.set(created, made);
+    return created;
   }
 
   /**
@@ -221,11 +220,7 @@ class Reader {
     for (let n = 0; n < parts.length - 1; n++) {
       const k = parts[n] as string;
       if (!Object.hasOwn(t, k)) {
-        const created = Object.create(null) as Table;
-        t[k] = created;
-        if (inlineMade) inlineMade.add(created);
-        else this.states.set(created, Made.Dotted);
-        t = created;
+        t = this.addTable(t, k, inlineMade ?? Made.Dotted);
         continue;
       }
       const v = t[k] as Table;
