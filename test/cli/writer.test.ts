@@ -144,6 +144,26 @@ describe("convert with a writer thread against writing in the main thread (in pr
   });
 });
 
+/**
+ * Converts the example rules for `targets` twice, writing in the main thread
+ * and in a writer thread, each time with a folder in the way of the output
+ * file `blocked` (relative to the output folder).
+ */
+async function convertBothWays(targets: string, blocked: string) {
+  const runs = await Promise.all(
+    [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule) => {
+      const d = workdir();
+      const out = join(d, "out");
+      mkdirSync(join(out, blocked), { recursive: true });
+      const err: string[] = [];
+      const code = await main(["convert", RULES, "--target", targets, "--out", out, "--report", join(d, "r.json")], { out: () => {}, err: (x) => err.push(x.split(out).join("<out>")) }, { writerModule });
+      const report = JSON.parse(readFileSync(join(d, "r.json"), "utf8")) as Report & { bundles: Record<string, string[]> };
+      return { code, err, out, files: [...tree(out).keys()].sort(), report, text: reportOf(join(d, "r.json"), out) };
+    }),
+  );
+  return runs as [(typeof runs)[number], (typeof runs)[number]];
+}
+
 describe("a rule's deploy file (Sentinel's analytics rule) that cannot be written", () => {
   it.runIf(built)("CLI010 on that rule and target only; its query file is removed too; the report lists the other deploy files; the same with a writer thread (needs the built dist/: npm ci or npm run build)", async () => {
     const clean = workdir();
@@ -151,18 +171,7 @@ describe("a rule's deploy file (Sentinel's analytics rule) that cannot be writte
     const deployed = (JSON.parse(readFileSync(join(clean, "r.json"), "utf8")) as { bundles: Record<string, string[]> }).bundles["sentinel"] ?? [];
     expect(deployed.length).toBeGreaterThan(5);
     const victim = relative(join(clean, "out", "sentinel"), deployed[0] as string);
-    const runs = await Promise.all(
-      [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule) => {
-        const d = workdir();
-        const out = join(d, "out");
-        mkdirSync(join(out, "sentinel", victim), { recursive: true });
-        const err: string[] = [];
-        const code = await main(["convert", RULES, "--target", "sentinel", "--out", out, "--report", join(d, "r.json")], { out: () => {}, err: (x) => err.push(x.split(out).join("<out>")) }, { writerModule });
-        const report = JSON.parse(readFileSync(join(d, "r.json"), "utf8")) as Report & { bundles: Record<string, string[]> };
-        return { code, err, out, files: [...tree(out).keys()].sort(), report, text: reportOf(join(d, "r.json"), out) };
-      }),
-    );
-    const [mainThread, thread] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    const [mainThread, thread] = await convertBothWays("sentinel", join("sentinel", victim));
     expect(thread.code).toBe(1);
     const stem = victim.replace(/\.yaml$/, "");
     const bad = thread.report.rules.find((x) => x.targets["sentinel"]?.diagnostics.some((g) => g.code === "CLI010"));
@@ -179,18 +188,7 @@ describe("a rule's deploy file (Sentinel's analytics rule) that cannot be writte
 
 describe("a run's bundle file (Splunk's savedsearches.conf) that cannot be written", () => {
   it.runIf(built)("one CLI010 naming the file, exit 1, the report's bundles leave it out, every rule's own outputs still written; the same with a writer thread (needs the built dist/: npm ci or npm run build)", async () => {
-    const runs = await Promise.all(
-      [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule) => {
-        const d = workdir();
-        const out = join(d, "out");
-        mkdirSync(join(out, "splunk", "savedsearches.conf"), { recursive: true });
-        const err: string[] = [];
-        const code = await main(["convert", RULES, "--target", "splunk,osquery", "--out", out, "--report", join(d, "r.json")], { out: () => {}, err: (x) => err.push(x.split(out).join("<out>")) }, { writerModule });
-        const report = JSON.parse(readFileSync(join(d, "r.json"), "utf8")) as Report & { bundles: Record<string, string[]> };
-        return { code, err, out, files: [...tree(out).keys()].sort(), report, text: reportOf(join(d, "r.json"), out) };
-      }),
-    );
-    const [mainThread, thread] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    const [mainThread, thread] = await convertBothWays("splunk,osquery", join("splunk", "savedsearches.conf"));
     expect(thread.code).toBe(1);
     const cli010 = thread.err.join("\n").split("\n").filter((l) => l.includes("CLI010"));
     expect(cli010).toEqual([expect.stringMatching(/^ruleport: error CLI010: cannot write <out>\/splunk\/savedsearches\.conf: .*(EISDIR|directory)/i)]);
