@@ -1,0 +1,82 @@
+/**
+ * The command as installed: bin/ruleport.js loads the build's one-module CLI
+ * (dist/src/cli/main.bundle.js, scripts/bundle-cli.mjs) while it is at least
+ * as new as the compiled modules, and the modules otherwise. The bundle must
+ * behave exactly as the CLI built from the sources does.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, utimesSync, writeFileSync, type Dirent } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BUNDLE = join(ROOT, "dist", "src", "cli", "main.bundle.js");
+const bundled = existsSync(BUNDLE);
+
+function workdir(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-bin-")));
+}
+
+function tree(dir: string): Map<string, string> {
+  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile());
+  return new Map(files.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), "utf8")] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+}
+
+describe("the bundled CLI", () => {
+  it.runIf(bundled)("converts the example rules to the same files, report, messages and exit code as the CLI from the sources (needs the built dist/: npm ci or npm run build)", async () => {
+    const d = workdir();
+    const args = (out: string) => ["convert", join(ROOT, "rules"), join(ROOT, "test", "fixtures"), "--target", "all", "--out", out, "--report", `${out}.json`, "--verbose"];
+    const lines: string[] = [];
+    const code = await main(args(join(d, "src")), { out: (s) => lines.push(s), err: (s) => lines.push(s) }, { writerModule: null });
+    const script = `import { main } from ${JSON.stringify(pathToFileURL(BUNDLE).href)}; process.exitCode = await main(process.argv.slice(1));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...args(join(d, "bundle"))], { encoding: "utf8", cwd: process.cwd() });
+    expect(r.stderr + r.stdout).not.toMatch(/internal error/);
+    expect(r.status).toBe(code);
+    const src = tree(join(d, "src"));
+    expect(src.size).toBeGreaterThan(50);
+    expect(tree(join(d, "bundle"))).toEqual(src);
+    expect(readFileSync(join(d, "bundle.json"), "utf8").split(join(d, "bundle")).join("<out>")).toBe(readFileSync(join(d, "src.json"), "utf8").split(join(d, "src")).join("<out>"));
+    // the same diagnostics and summary, each on the stream the CLI gives it
+    const printed = (r.stdout + r.stderr).split("\n").filter((l) => l !== "");
+    expect(printed.map((l) => l.split(join(d, "bundle")).join("<out>")).sort()).toEqual(lines.flatMap((l) => l.split("\n")).filter((l) => l !== "").map((l) => l.split(join(d, "src")).join("<out>")).sort());
+  });
+});
+
+describe("bin/ruleport.js", () => {
+  /** A package holding a copy of bin/ruleport.js and stand-ins for the compiled CLI that say which one ran. */
+  function fakePackage(withBundle: boolean): { dir: string; cli: string; modules: string; bundle: string } {
+    const dir = workdir();
+    mkdirSync(join(dir, "bin"));
+    mkdirSync(join(dir, "dist", "src", "cli"), { recursive: true });
+    copyFileSync(join(ROOT, "bin", "ruleport.js"), join(dir, "bin", "ruleport.js"));
+    const standIn = (name: string) => `export async function main(argv) { process.stdout.write(${JSON.stringify(name)} + " " + argv.join(" ")); return 0; }\n`;
+    const modules = join(dir, "dist", "src", "cli", "main.js");
+    const bundle = join(dir, "dist", "src", "cli", "main.bundle.js");
+    writeFileSync(modules, standIn("modules"));
+    if (withBundle) writeFileSync(bundle, standIn("bundle"));
+    return { dir, cli: join(dir, "bin", "ruleport.js"), modules, bundle };
+  }
+  const run = (cli: string) => spawnSync(process.execPath, [cli, "targets"], { encoding: "utf8" });
+  const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+
+  it("runs the bundle when it is as new as the compiled modules or newer", () => {
+    const p = fakePackage(true);
+    at(p.modules, 1_700_000_000);
+    at(p.bundle, 1_700_000_000);
+    expect(run(p.cli).stdout).toBe("bundle targets");
+    at(p.bundle, 1_700_000_100);
+    expect(run(p.cli).stdout).toBe("bundle targets");
+  });
+
+  it("runs the compiled modules when the bundle is older (a build with tsc alone) or missing", () => {
+    const p = fakePackage(true);
+    at(p.modules, 1_700_000_100);
+    at(p.bundle, 1_700_000_000);
+    expect(run(p.cli).stdout).toBe("modules targets");
+    const q = fakePackage(false);
+    expect(run(q.cli).stdout).toBe("modules targets");
+  });
+});
