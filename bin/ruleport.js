@@ -24,6 +24,15 @@ try {
 } catch {
   // no bundle (or no build at all: the import below then says so)
 }
+// A reader that goes away (`ruleport convert ... | head`) must not end the batch half-way
+// with a stack trace: what is printed to a closed pipe is dropped, and the run still writes
+// every file and the report and exits with its own code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+  });
+}
+
 const { main } = await import(bundleFresh ? bundle.href : modules.href);
 
 main(process.argv.slice(2)).then(

@@ -4,7 +4,7 @@
  * as new as the compiled modules, and the modules otherwise. The bundle must
  * behave exactly as the CLI built from the sources does.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, utimesSync, writeFileSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -46,6 +46,23 @@ describe("the bundled CLI", () => {
 });
 
 describe("bin/ruleport.js", () => {
+  it.runIf(bundled)("a reader that goes away (`| head`): no crash; every file, the same report and the run's own exit code (needs the built dist/: npm ci or npm run build)", async () => {
+    const d = workdir();
+    const args = (out: string) => [join(ROOT, "bin", "ruleport.js"), "convert", join(ROOT, "rules"), "--target", "all", "--out", out, "--report", `${out}.json`, "--verbose"];
+    const whole = spawnSync(process.execPath, args(join(d, "whole")), { encoding: "utf8" });
+    // a run that succeeds and prints (every info, the summary): a crash on the closed pipe would exit 1
+    expect(whole.status).toBe(0);
+    expect(whole.stdout.length + whole.stderr.length).toBeGreaterThan(1000);
+    // both pipes closed by the reader before the CLI prints anything: every write gets EPIPE
+    const child = spawn(process.execPath, args(join(d, "cut")), { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    expect(status).toBe(whole.status);
+    expect(tree(join(d, "cut"))).toEqual(tree(join(d, "whole")));
+    expect(readFileSync(join(d, "cut.json"), "utf8").split(join(d, "cut")).join("<out>")).toBe(readFileSync(join(d, "whole.json"), "utf8").split(join(d, "whole")).join("<out>"));
+  });
+
   /** A package holding a copy of bin/ruleport.js and stand-ins for the compiled CLI that say which one ran. */
   function fakePackage(withBundle: boolean): { dir: string; cli: string; modules: string; bundle: string } {
     const dir = workdir();
