@@ -20,11 +20,12 @@ import { type BatchOptions, buildRequests, type FailOn, processSlice, type Slice
 import { deployPath, discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type OutputWriter, type RuleFile, syncWriter, threadWriter, writeAtomic } from "./files.js";
 import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
-const COMMANDS: Record<string, CommandSpec> = {
+/** Every command and its flags (exported for the test that keeps --help and the README complete). */
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   check: {
     name: "check",
     summary: "load and parse rules; print diagnostics and a summary",
-    usage: "ruleport check <paths...> [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--config FILE] [--jobs N] [--verbose] [--quiet]",
+    usage: "ruleport check <paths...> [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--config FILE] [--jobs N] [--verbose] [--quiet] [--timings]",
     flags: { report: "string", format: "string", verbose: "boolean", quiet: "boolean", "fail-on": "string", config: "string", timings: "boolean", jobs: "string", help: "boolean" },
     aliases: { h: "help", q: "quiet", v: "verbose" },
     minPositionals: 1,
@@ -34,7 +35,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     name: "convert",
     summary: "translate rules to one or more targets",
     usage:
-      "ruleport convert <paths...> --target <id>[,<id>...]|all --out DIR [--profile <target>=<name>]... [--mapping <target>=<file.yaml>]... [--templates DIR] [--config FILE] [--jobs N] [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--verbose] [--quiet]",
+      "ruleport convert <paths...> --target <id>[,<id>...]|all --out DIR [--profile <target>=<name>]... [--mapping <target>=<file.yaml>]... [--templates DIR] [--config FILE] [--jobs N] [--report FILE] [--format json|sarif] [--fail-on error|unsupported|warning] [--verbose] [--quiet] [--timings]",
     flags: {
       target: "string",
       out: "string",
@@ -138,7 +139,8 @@ export async function main(argv: readonly string[], io: Io = stdio, options: Mai
   let args: ParsedArgs;
   try {
     if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(`${spec.usage}\n  ${spec.summary}`);
+      const short = Object.entries(spec.aliases ?? {}).map(([a, long]) => `-${a} for --${long}`);
+      io.out(`${spec.usage}\n  ${spec.summary}${short.length ? `\n  short forms: ${short.join(", ")}` : ""}`);
       return 0;
     }
     args = parseArgs(spec, rest);

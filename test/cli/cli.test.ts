@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, copy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { COMMANDS, main } from "../../src/cli/main.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SEED = join(ROOT, "rules", "persistence_system_shells_via_services.toml");
@@ -26,6 +26,25 @@ describe("ruleport CLI", () => {
     const h = await run(["--help"]);
     expect(h.code).toBe(0);
     expect(h.out).toContain("ruleport convert");
+  });
+
+  it("every option of every command is in the command's --help and in the README, short forms included", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const all = (await run(["--help"])).out;
+    for (const spec of Object.values(COMMANDS)) {
+      const h = await run([spec.name, "--help"]);
+      expect(h.code).toBe(0);
+      expect(all).toContain(spec.usage);
+      for (const flag of Object.keys(spec.flags)) {
+        if (flag === "help") continue;
+        expect(h.out, `${spec.name} --${flag}`).toMatch(new RegExp(`--${flag}\\b`));
+        expect(readme, `${spec.name} --${flag} in the README`).toMatch(new RegExp(`ruleport ${spec.name}\\b[^\\n]*(\\n {17}[^\\n]*)*--${flag}\\b`));
+      }
+      for (const [short, long] of Object.entries(spec.aliases ?? {})) {
+        expect(h.out).toContain(`-${short} for --${long}`);
+        expect(readme).toContain(`\`-${short}\` for \`--${long}\``);
+      }
+    }
   });
 
   it("a bad flag exits 2 with a one-line hint and the usage", async () => {
