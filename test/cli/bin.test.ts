@@ -14,6 +14,7 @@ import { main } from "../../src/cli/main.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUNDLE = join(ROOT, "dist", "src", "cli", "main.bundle.js");
+const MODULES = join(ROOT, "dist", "src", "cli", "main.js");
 const bundled = existsSync(BUNDLE);
 
 function workdir(): string {
@@ -42,6 +43,26 @@ describe("the bundled CLI", () => {
     // the same diagnostics and summary, each on the stream the CLI gives it
     const printed = (r.stdout + r.stderr).split("\n").filter((l) => l !== "");
     expect(printed.map((l) => l.split(join(d, "bundle")).join("<out>")).sort()).toEqual(lines.flatMap((l) => l.split("\n")).filter((l) => l !== "").map((l) => l.split(join(d, "src")).join("<out>")).sort());
+  });
+
+  it.runIf(bundled)("runs `events` and `eval`, which load the evaluator's modules beside it, as the compiled modules do (needs the built dist/: npm ci or npm run build)", () => {
+    const d = workdir();
+    const seed = join(ROOT, "rules", "persistence_system_shells_via_services.toml");
+    const runFrom = (module: string, ...argv: string[]) => {
+      const script = `import { main } from ${JSON.stringify(pathToFileURL(module).href)}; process.exitCode = await main(process.argv.slice(1));`;
+      return spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...argv], { encoding: "utf8" });
+    };
+    const events = runFrom(BUNDLE, "events", seed, "--out", join(d, "events.ndjson"));
+    expect(events.stderr).toBe("");
+    expect(events.status).toBe(0);
+    expect(runFrom(MODULES, "events", seed, "--out", join(d, "again.ndjson")).status).toBe(0);
+    expect(readFileSync(join(d, "events.ndjson"), "utf8")).toBe(readFileSync(join(d, "again.ndjson"), "utf8"));
+    const r = runFrom(BUNDLE, "eval", seed, join(d, "events.ndjson"));
+    const m = runFrom(MODULES, "eval", seed, join(d, "events.ndjson"));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(m.status);
+    expect(r.stdout).toBe(m.stdout);
+    expect(r.stdout).toMatch(/^[1-9]\d* alert\(s\)\n/);
   });
 });
 
