@@ -2,16 +2,11 @@
 // ruleport command-line entry: runs the compiled CLI (built by `npm run build`, which `npm ci` runs via `prepare`).
 import { statSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
+import { tunedFlags, userChoseTiering } from "./v8-flags.js";
 
-// A batch run is short: V8's optimizing compiler, left at its defaults, spends more CPU
-// inlining and compiling (on background threads that share the cores with the conversion
-// and the writer thread) than the optimized code gives back. Optimizing only the hottest
-// functions, without inlining, measured about 20% less wall time and 1.5-3 s less CPU on
-// the corpus (README, "Speed"); the converting thread's own CPU time did not change.
-// Applied before any of ruleport's code is compiled; a user who passes V8 flags of their own
-// (on the command line or in NODE_OPTIONS) keeps exactly theirs.
-const userV8Flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => /inlin|interrupt-budget|turbo|--(no-)?opt\b/.test(a));
-if (!userV8Flags) setFlagsFromString("--no-turbo-inlining --interrupt-budget=400000");
+// Applied before any of ruleport's code is compiled (bin/v8-flags.js says why and which).
+const flags = tunedFlags(process.versions.v8);
+if (flags && !userChoseTiering(process.execArgv, process.env.NODE_OPTIONS)) setFlagsFromString(flags);
 
 // The build joins the compiled CLI into one module (scripts/bundle-cli.mjs), which starts
 // sooner than its ~100 modules one by one; it is used only while it is at least as new as

@@ -11,6 +11,8 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+// @ts-expect-error: plain JavaScript beside the command, without type declarations
+import { tunedFlags, userChoseTiering } from "../../bin/v8-flags.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUNDLE = join(ROOT, "dist", "src", "cli", "main.bundle.js");
@@ -89,7 +91,7 @@ describe("bin/ruleport.js", () => {
     const dir = workdir();
     mkdirSync(join(dir, "bin"));
     mkdirSync(join(dir, "dist", "src", "cli"), { recursive: true });
-    copyFileSync(join(ROOT, "bin", "ruleport.js"), join(dir, "bin", "ruleport.js"));
+    for (const f of readdirSync(join(ROOT, "bin"))) copyFileSync(join(ROOT, "bin", f), join(dir, "bin", f));
     const standIn = (name: string) => `export async function main(argv) { process.stdout.write(${JSON.stringify(name)} + " " + argv.join(" ")); return 0; }\n`;
     const modules = join(dir, "dist", "src", "cli", "main.js");
     const bundle = join(dir, "dist", "src", "cli", "main.bundle.js");
@@ -116,5 +118,29 @@ describe("bin/ruleport.js", () => {
     expect(run(p.cli).stdout).toBe("modules targets");
     const q = fakePackage(false);
     expect(run(q.cli).stdout).toBe("modules targets");
+  });
+});
+
+describe("bin/v8-flags.js", () => {
+  it("the flags for this Node's V8 are all flags it knows: setting them prints nothing (V8 prints an error for an unknown one)", () => {
+    const flags = tunedFlags(process.versions.v8) as string;
+    const script = `import { setFlagsFromString } from "node:v8"; setFlagsFromString(${JSON.stringify(flags)});`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    // and the CLI itself says nothing more than its output
+    const cli = spawnSync(process.execPath, [join(ROOT, "bin", "ruleport.js"), "targets"], { encoding: "utf8" });
+    expect(cli.stderr).toBe("");
+  });
+
+  it("a V8 version it was not measured on gets no flags; a user's own tier-up flags stand alone", () => {
+    expect(tunedFlags("11.3.244.8-node.38")).toMatch(/--interrupt-budget=/);
+    expect(tunedFlags("12.4.254.21-node.57")).toMatch(/--invocation-count-for-turbofan=/);
+    expect(tunedFlags("99.1.0")).toBe("");
+    expect(userChoseTiering([], undefined)).toBe(false);
+    expect(userChoseTiering(["--max-old-space-size=4096"], "--enable-source-maps")).toBe(false);
+    expect(userChoseTiering(["--turbo-inlining"], undefined)).toBe(true);
+    expect(userChoseTiering([], "--invocation-count-for-turbofan=500")).toBe(true);
+    expect(userChoseTiering([], "--interrupt-budget=1000")).toBe(true);
   });
 });
