@@ -10,11 +10,12 @@
 // bundle only when it is at least as new as main.js: a build with tsc alone (which
 // rewrites every output) makes the bundle stale, and the modules are used instead.
 import { build } from "esbuild";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const pkg = await import(join(root, "package.json"), { with: { type: "json" } });
+const engines = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).engines;
 
 await build({
   entryPoints: [join(root, "dist/src/cli/main.js")],
@@ -22,9 +23,9 @@ await build({
   bundle: true,
   format: "esm",
   platform: "node",
-  target: `node${pkg.default.engines.node.replace(/^>=/, "")}`,
+  target: `node${engines.node.replace(/^>=/, "")}`,
   packages: "external",
-  // the code is already compiled and checked; the bundle keeps names and comments out of the way
+  // not minified: an internal error's stack trace keeps the functions' names
   minify: false,
   legalComments: "none",
   logLevel: "warning",
