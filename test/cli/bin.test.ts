@@ -5,13 +5,12 @@
  * behave exactly as the CLI built from the sources does.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, utimesSync, writeFileSync, type Dirent } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-// @ts-expect-error: plain JavaScript beside the command, without type declarations
+import { reportOf, tree, withoutOut, workdir } from "./output-tree.js";
 import { tunedFlags, userChoseTiering } from "../../bin/v8-flags.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -19,48 +18,40 @@ const BUNDLE = join(ROOT, "dist", "src", "cli", "main.bundle.js");
 const MODULES = join(ROOT, "dist", "src", "cli", "main.js");
 const bundled = existsSync(BUNDLE);
 
-function workdir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-bin-")));
-}
-
-function tree(dir: string): Map<string, string> {
-  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile());
-  return new Map(files.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), "utf8")] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+/** Runs the CLI's `main` from `module` (the bundle or the compiled modules) in a process of its own. */
+function runFrom(module: string, argv: readonly string[]) {
+  const script = `import { main } from ${JSON.stringify(pathToFileURL(module).href)}; process.exitCode = await main(process.argv.slice(1));`;
+  return spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...argv], { encoding: "utf8" });
 }
 
 describe("the bundled CLI", () => {
   it.runIf(bundled)("converts the example rules to the same files, report, messages and exit code as the CLI from the sources (needs the built dist/: npm ci or npm run build)", async () => {
-    const d = workdir();
+    const d = workdir("bin");
     const args = (out: string) => ["convert", join(ROOT, "rules"), join(ROOT, "test", "fixtures"), "--target", "all", "--out", out, "--report", `${out}.json`, "--verbose"];
     const lines: string[] = [];
     const code = await main(args(join(d, "src")), { out: (s) => lines.push(s), err: (s) => lines.push(s) }, { writerModule: null });
-    const script = `import { main } from ${JSON.stringify(pathToFileURL(BUNDLE).href)}; process.exitCode = await main(process.argv.slice(1));`;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...args(join(d, "bundle"))], { encoding: "utf8", cwd: process.cwd() });
+    const r = runFrom(BUNDLE, args(join(d, "bundle")));
     expect(r.stderr + r.stdout).not.toMatch(/internal error/);
     expect(r.status).toBe(code);
     const src = tree(join(d, "src"));
     expect(src.size).toBeGreaterThan(50);
     expect(tree(join(d, "bundle"))).toEqual(src);
-    expect(readFileSync(join(d, "bundle.json"), "utf8").split(join(d, "bundle")).join("<out>")).toBe(readFileSync(join(d, "src.json"), "utf8").split(join(d, "src")).join("<out>"));
+    expect(reportOf(join(d, "bundle.json"), join(d, "bundle"))).toBe(reportOf(join(d, "src.json"), join(d, "src")));
     // the same diagnostics and summary, each on the stream the CLI gives it
     const printed = (r.stdout + r.stderr).split("\n").filter((l) => l !== "");
-    expect(printed.map((l) => l.split(join(d, "bundle")).join("<out>")).sort()).toEqual(lines.flatMap((l) => l.split("\n")).filter((l) => l !== "").map((l) => l.split(join(d, "src")).join("<out>")).sort());
+    expect(printed.map((l) => withoutOut(l, join(d, "bundle"))).sort()).toEqual(lines.flatMap((l) => l.split("\n")).filter((l) => l !== "").map((l) => withoutOut(l, join(d, "src"))).sort());
   });
 
   it.runIf(bundled)("runs `events` and `eval`, which load the evaluator's modules beside it, as the compiled modules do (needs the built dist/: npm ci or npm run build)", () => {
-    const d = workdir();
+    const d = workdir("bin");
     const seed = join(ROOT, "rules", "persistence_system_shells_via_services.toml");
-    const runFrom = (module: string, ...argv: string[]) => {
-      const script = `import { main } from ${JSON.stringify(pathToFileURL(module).href)}; process.exitCode = await main(process.argv.slice(1));`;
-      return spawnSync(process.execPath, ["--input-type=module", "-e", script, "--", ...argv], { encoding: "utf8" });
-    };
-    const events = runFrom(BUNDLE, "events", seed, "--out", join(d, "events.ndjson"));
+    const events = runFrom(BUNDLE, ["events", seed, "--out", join(d, "events.ndjson")]);
     expect(events.stderr).toBe("");
     expect(events.status).toBe(0);
-    expect(runFrom(MODULES, "events", seed, "--out", join(d, "again.ndjson")).status).toBe(0);
+    expect(runFrom(MODULES, ["events", seed, "--out", join(d, "again.ndjson")]).status).toBe(0);
     expect(readFileSync(join(d, "events.ndjson"), "utf8")).toBe(readFileSync(join(d, "again.ndjson"), "utf8"));
-    const r = runFrom(BUNDLE, "eval", seed, join(d, "events.ndjson"));
-    const m = runFrom(MODULES, "eval", seed, join(d, "events.ndjson"));
+    const r = runFrom(BUNDLE, ["eval", seed, join(d, "events.ndjson")]);
+    const m = runFrom(MODULES, ["eval", seed, join(d, "events.ndjson")]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(m.status);
     expect(r.stdout).toBe(m.stdout);
@@ -70,7 +61,7 @@ describe("the bundled CLI", () => {
 
 describe("bin/ruleport.js", () => {
   it.runIf(bundled)("a reader that goes away (`| head`): no crash; every file, the same report and the run's own exit code (needs the built dist/: npm ci or npm run build)", async () => {
-    const d = workdir();
+    const d = workdir("bin");
     const args = (out: string) => [join(ROOT, "bin", "ruleport.js"), "convert", join(ROOT, "rules"), "--target", "all", "--out", out, "--report", `${out}.json`, "--verbose"];
     const whole = spawnSync(process.execPath, args(join(d, "whole")), { encoding: "utf8" });
     // a run that succeeds and prints (every info, the summary): a crash on the closed pipe would exit 1
@@ -83,12 +74,12 @@ describe("bin/ruleport.js", () => {
     const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     expect(status).toBe(whole.status);
     expect(tree(join(d, "cut"))).toEqual(tree(join(d, "whole")));
-    expect(readFileSync(join(d, "cut.json"), "utf8").split(join(d, "cut")).join("<out>")).toBe(readFileSync(join(d, "whole.json"), "utf8").split(join(d, "whole")).join("<out>"));
+    expect(reportOf(join(d, "cut.json"), join(d, "cut"))).toBe(reportOf(join(d, "whole.json"), join(d, "whole")));
   });
 
   /** A package holding a copy of bin/ruleport.js and stand-ins for the compiled CLI that say which one ran. */
   function fakePackage(withBundle: boolean): { dir: string; cli: string; modules: string; bundle: string } {
-    const dir = workdir();
+    const dir = workdir("bin");
     mkdirSync(join(dir, "bin"));
     mkdirSync(join(dir, "dist", "src", "cli"), { recursive: true });
     for (const f of readdirSync(join(ROOT, "bin"))) copyFileSync(join(ROOT, "bin", f), join(dir, "bin", f));

@@ -5,12 +5,12 @@
  * that cannot be written must stay one CLI010 on that rule and target.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { reportOf, tree, workdir } from "./output-tree.js";
 import { syncWriter, threadWriter } from "../../src/cli/files.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -19,28 +19,13 @@ const BIN = join(ROOT, "bin", "ruleport.js");
 const WRITE_WORKER = join(ROOT, "dist", "src", "cli", "write-worker.js");
 const built = existsSync(WRITE_WORKER) && existsSync(join(ROOT, "dist", "src", "cli", "main.js"));
 
-function workdir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-writer-")));
-}
-
-/** Every file under `dir`, relative path -> content. */
-function tree(dir: string): Map<string, string> {
-  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile());
-  return new Map(files.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), "utf8")] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-}
-
-/** The report with the output folder's path replaced, so two runs into different folders compare. */
-function reportOf(file: string, out: string): string {
-  return readFileSync(file, "utf8").split(out).join("<out>");
-}
-
 function cli(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
 }
 
 describe("threadWriter", () => {
   it.runIf(built)("writes each file atomically, and reports exactly the tickets that failed, with the reason (needs the built dist/: npm ci or npm run build)", async () => {
-    const d = workdir();
+    const d = workdir("writer");
     mkdirSync(join(d, "x", "taken.yml"), { recursive: true });
     const w = threadWriter(pathToFileURL(WRITE_WORKER));
     const tickets = [w.write(join(d, "x", "a.yml"), "a\n"), w.write(join(d, "x", "taken.yml"), "lost\n"), w.write(join(d, "y", "b.yml"), "b\n".repeat(10_000))];
@@ -54,7 +39,7 @@ describe("threadWriter", () => {
   });
 
   it.runIf(built)("more output than the writer's queue holds (8 M characters): the converting thread waits, every file is written in full (needs the built dist/: npm ci or npm run build)", async () => {
-    const d = workdir();
+    const d = workdir("writer");
     const w = threadWriter(pathToFileURL(WRITE_WORKER));
     const big = (i: number) => `${i}`.repeat(3_000_000);
     for (let i = 1; i <= 5; i++) w.write(join(d, `${i}.txt`), big(i));
@@ -68,7 +53,7 @@ describe("threadWriter", () => {
     ["threadWriter (needs the built dist/: npm ci or npm run build)", () => threadWriter(pathToFileURL(WRITE_WORKER)), built],
   ] as const) {
     it.runIf(runs)(`${name}: a write made \`after\` a failed one is not made and fails too; after one that succeeded it is made`, async () => {
-      const d = workdir();
+      const d = workdir("writer");
       mkdirSync(join(d, "taken.kql"));
       const w = make();
       const bad = w.write(join(d, "taken.kql"), "lost\n");
@@ -85,7 +70,7 @@ describe("threadWriter", () => {
   }
 
   it("syncWriter gives the same tickets and failures", async () => {
-    const d = workdir();
+    const d = workdir("writer");
     mkdirSync(join(d, "taken.yml"));
     const w = syncWriter();
     const tickets = [w.write(join(d, "a.yml"), "a\n"), w.write(join(d, "taken.yml"), "lost\n")];
@@ -103,7 +88,7 @@ interface Report {
 
 describe("convert with a writer thread against writing in the main thread (in process)", () => {
   it.runIf(built)("the example rules: byte-identical output files and report (needs the built dist/: npm ci or npm run build)", async () => {
-    const d = workdir();
+    const d = workdir("writer");
     const a = join(d, "a");
     const b = join(d, "b");
     const codeA = await main(["convert", RULES, "--target", "all", "--out", a, "--report", join(d, "a.json"), "--quiet"], quietIo, { writerModule: null });
@@ -119,7 +104,7 @@ describe("convert with a writer thread against writing in the main thread (in pr
     const first = readdirSync(RULES).filter((f) => f.endsWith(".toml")).sort()[0] as string;
     const runs = await Promise.all(
       [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule, i) => {
-        const d = workdir();
+        const d = workdir("writer");
         const out = join(d, "out");
         mkdirSync(join(out, "sigma", first.replace(/\.toml$/, ".yml")), { recursive: true });
         const rep = join(d, "r.json");
@@ -152,7 +137,7 @@ describe("convert with a writer thread against writing in the main thread (in pr
 async function convertBothWays(targets: string, blocked: string) {
   const runs = await Promise.all(
     [null, pathToFileURL(WRITE_WORKER)].map(async (writerModule) => {
-      const d = workdir();
+      const d = workdir("writer");
       const out = join(d, "out");
       mkdirSync(join(out, blocked), { recursive: true });
       const err: string[] = [];
@@ -166,7 +151,7 @@ async function convertBothWays(targets: string, blocked: string) {
 
 describe("a rule's deploy file (Sentinel's analytics rule) that cannot be written", () => {
   it.runIf(built)("CLI010 on that rule and target only; its query file is removed too; the report lists the other deploy files; the same with a writer thread (needs the built dist/: npm ci or npm run build)", async () => {
-    const clean = workdir();
+    const clean = workdir("writer");
     await main(["convert", RULES, "--target", "sentinel", "--out", join(clean, "out"), "--report", join(clean, "r.json"), "--quiet"], quietIo, { writerModule: null });
     const deployed = (JSON.parse(readFileSync(join(clean, "r.json"), "utf8")) as { bundles: Record<string, string[]> }).bundles["sentinel"] ?? [];
     expect(deployed.length).toBeGreaterThan(5);
@@ -206,7 +191,7 @@ describe("a run's bundle file (Splunk's savedsearches.conf) that cannot be writt
 
 describe("the built CLI", () => {
   it.runIf(built)("--jobs 1 and --jobs 2 write byte-identical files and reports (needs the built dist/: npm ci or npm run build)", () => {
-    const d = workdir();
+    const d = workdir("writer");
     const runs = ["1", "2"].map((jobs) => {
       const out = join(d, `o${jobs}`);
       const r = cli(["convert", RULES, "--target", "all", "--out", out, "--report", join(d, `r${jobs}.json`), "--quiet", "--jobs", jobs]);
