@@ -3,14 +3,17 @@
 // included), several runs; prints wall time, rules per second, peak memory, time per phase,
 // and CPU time (whole process and main thread), which, unlike wall time, stays meaningful
 // when other processes share the cores (the load average is printed before and after).
-// Then two floors no converter avoids here (Node's start-up; writing the same output
-// files alone) and the start-up: the same command on the seed rule alone.
+// Then, for scale, three floors no converter avoids here (Node's start-up; a process that
+// reads the rule files; writing the same output files alone), ruleport's front end alone (a
+// process that loads and parses every rule, converting nothing), and the start-up: the same
+// command on the seed rule alone.
 // Usage: node scripts/bench.mjs [folder] [--runs N] [--jobs N]   (npm run bench builds first)
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { tunedFlags } from "../bin/v8-flags.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -81,6 +84,38 @@ for (let i = 0; i < Math.min(runs, 3); i++) {
   if (r.status === 0) floors.push(JSON.parse(r.stdout));
   else console.error(`bench: the file-writing floor failed\n${r.stderr}`);
 }
+// Two whole processes for scale (wall time, start-up included): the first is a floor no
+// converter avoids (start Node, find the rule files, read them); the second is ruleport's own
+// front end alone (load and parse every rule to its IR, convert nothing, write nothing).
+const readsScript = `
+const { readFileSync } = require("node:fs");
+const [folder, filesJs, compileJs] = process.argv.slice(1);
+Promise.all([import(filesJs), compileJs ? import(compileJs) : null]).then(([{ discoverRules }, compile]) => {
+  let chars = 0;
+  for (const f of discoverRules([folder]).files) {
+    const text = readFileSync(f.absolute, "utf8");
+    chars += text.length;
+    if (compile) compile.parseRule(f.path, text);
+  }
+  console.log(JSON.stringify({ chars }));
+});`;
+const wholeProcess = (withParse) => {
+  const walls = [];
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    const t0 = performance.now();
+    // the front end runs with the V8 flags the CLI sets for itself (bin/v8-flags.js)
+    const v8 = withParse ? tunedFlags(process.versions.v8).split(" ").filter(Boolean) : [];
+    const r = spawnSync(process.execPath, [...v8, "-e", readsScript, folder, pathToFileURL(join(root, "dist", "src", "cli", "files.js")).href, ...(withParse ? [pathToFileURL(join(root, "dist", "src", "compile.js")).href] : [])], { encoding: "utf8" });
+    if (r.status !== 0) {
+      console.error(`bench: the ${withParse ? "front-end" : "reading"} run failed\n${r.stderr}`);
+      return null;
+    }
+    walls.push({ ms: performance.now() - t0, chars: JSON.parse(r.stdout).chars });
+  }
+  return walls.sort((a, b) => a.ms - b.ms)[0];
+};
+const reads = wholeProcess(false);
+const frontEnd = wholeProcess(true);
 const nodeStarts = [];
 for (let i = 0; i < Math.min(runs, 3); i++) {
   const t0 = performance.now();
@@ -110,6 +145,8 @@ if (floors.length > 0) {
 }
 nodeStarts.sort((a, b) => a - b);
 console.log(`  floor, Node's own start-up (node -e 0): best ${(nodeStarts[0] / 1000).toFixed(3)} s`);
+if (reads) console.log(`  floor, a process that starts, finds and reads the ${rules} rule files (${reads.chars.toLocaleString("en-US")} characters): best ${(reads.ms / 1000).toFixed(3)} s`);
+if (frontEnd) console.log(`  for scale, ruleport's front end alone (the same process, also loading and parsing every rule to its IR): best ${(frontEnd.ms / 1000).toFixed(3)} s`);
 
 // Start-up: the same command on the seed rule alone (a CI step converting one rule pays this).
 const seed = join(root, "rules", "persistence_system_shells_via_services.toml");
