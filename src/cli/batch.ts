@@ -88,13 +88,19 @@ interface PendingRule {
   readonly targets: readonly PendingTarget[];
 }
 
+/** What a slice tells a progress display: a file done, a new phase of the slice ("write": waiting for its output files). */
+export interface SliceProgress {
+  tick(): void;
+  phase(name: string): void;
+}
+
 /**
- * Processes files in order; `onFile` is called after each (for progress).
+ * Processes files in order; `progress` hears of each file and of the wait for the writes.
  * Output files go to `writer` (default: written at once, in this thread); the
  * report entries, messages and bundle entries are put together once every
  * write is done, in the files' order, so they do not depend on the writes' timing.
  */
-export async function processSlice(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], onFile?: () => void, writer: OutputWriter = syncWriter()): Promise<SliceResult> {
+export async function processSlice(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], progress?: SliceProgress, writer: OutputWriter = syncWriter()): Promise<SliceResult> {
   const rules: ReportRule[] = [];
   const messages: string[] = [];
   const bundles: { target: string; outputStem: string; entry: unknown }[] = [];
@@ -120,7 +126,7 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
   };
 
   for (const file of files) {
-    onFile?.();
+    progress?.tick();
     let text: string;
     try {
       text = time("read", () => readFileSync(file.absolute, "utf8"));
@@ -184,6 +190,7 @@ export async function processSlice(files: readonly RuleFile[], opts: BatchOption
     pendingRules.push({ rule, stem, parseMessages, targets });
   }
 
+  if (opts.outDir !== null) progress?.phase("write");
   const t0 = performance.now();
   const writeFailures = await writer.finish();
   if (opts.timings) totals.set("write wait", performance.now() - t0);

@@ -99,11 +99,18 @@ function helpText(): string {
 
 const FAIL_ON: readonly FailOn[] = ["error", "unsupported", "warning"];
 
-interface Io {
+/** Where the CLI prints (exported for tests, which pass their own). */
+export interface Io {
   out(s: string): void;
   err(s: string): void;
+  /** Draws the progress bar, as is (no newline); only when standard error is a terminal. */
+  readonly terminal?: (s: string) => void;
 }
-const stdio: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
+const stdio: Io = {
+  out: (s) => process.stdout.write(s + "\n"),
+  err: (s) => process.stderr.write(s + "\n"),
+  ...(process.stderr.isTTY ? { terminal: (s: string) => void process.stderr.write(s) } : {}),
+};
 
 /**
  * How output files are written: in a writer thread running this module (a URL),
@@ -321,7 +328,7 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
     blockedTargets,
     stemClashes,
   };
-  const progress = !quiet && process.stderr.isTTY && io === stdio ? new Progress(files.length, mode === "check" ? "parse" : "convert") : null;
+  const progress = !quiet && io.terminal ? new Progress(files.length, mode === "check" ? "parse" : "convert", io.terminal) : null;
   const jobs = Math.min(jobsFlag ? Number(jobsFlag) : DEFAULT_JOBS, Math.max(1, Math.floor(files.length / MIN_FILES_PER_JOB)));
   const writer = outDir !== null && writerModule !== null && files.length >= minFilesForWriterThread ? threadWriter(writerModule) : syncWriter();
   try {
@@ -332,15 +339,24 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
 
   /** After the slices: merge them, write the bundles, the report and the summary; returns the exit code. */
   async function finishBatch(slices: SliceResult[]): Promise<number> {
-    progress?.done();
+    // Printed once the progress bar is cleared, after the bundles and the report.
+    const lines: string[] = [];
+    try {
+      return await finish(slices, lines);
+    } finally {
+      progress?.done();
+      for (const l of lines) io.err(l);
+    }
+  }
 
+  async function finish(slices: SliceResult[], lines: string[]): Promise<number> {
     const report: Report = emptyReport(version());
     for (const r of requests) report.summary.targets[r.target.id] = { ok: 0, unsupported: 0, error: 0, profile: r.profile };
     let failed = false;
     let outFailed = false;
     let printed = 0;
     const printLimit = verbose ? Infinity : 200;
-    if (!quiet) for (const m of blockedMessages) io.err(m);
+    if (!quiet) for (const m of blockedMessages) lines.push(m);
     blockedMessages = [];
     const timings = new Map<string, number>();
     const bundles = new Map<string, { outputStem: string; entry: unknown }[]>();
@@ -352,7 +368,7 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
         list.push(d.path);
         deployFiles.set(d.target, list);
       }
-      for (const m of s.messages) if (printed++ < printLimit) io.err(m);
+      for (const m of s.messages) if (printed++ < printLimit) lines.push(m);
       for (const b of s.bundles) {
         const list = bundles.get(b.target) ?? [];
         list.push({ outputStem: b.outputStem, entry: b.entry });
@@ -366,6 +382,7 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
     // every target's deploy files: the per-rule ones written (in the files' order), then the run's bundle
     if (outDir) for (const req of requests) report.bundles[req.target.id] = deployFiles.get(req.target.id) ?? [];
     if (outDir && !outFailed) {
+      progress?.phase("bundle");
       // Written in this thread, not the writer thread: the slices have waited for their own writes, and
       // handing a few megabytes of text to another thread costs more than writing them (0.2 s on the corpus).
       const bundleWriter = syncWriter();
@@ -387,7 +404,7 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
         const problem = failures.get(q.ticket);
         if (problem === undefined) report.bundles[q.target]?.push(displayPath(q.dest));
         else {
-          io.err(`ruleport: error CLI010: cannot write ${q.dest}: ${problem}`);
+          lines.push(`ruleport: error CLI010: cannot write ${q.dest}: ${problem}`);
           failed = true;
         }
       }
@@ -397,22 +414,23 @@ async function runBatch(mode: "check" | "convert", args: ParsedArgs, io: Io, wri
     summarise(report);
     const reportFile = flagString(args, "report");
     if (reportFile) {
+      progress?.phase("report");
       try {
         writeAtomic(resolve(reportFile), JSON.stringify(format === "sarif" ? toSarif(report) : report, null, 2) + "\n");
       } catch (e) {
-        io.err(`ruleport: error CLI011: cannot write the report ${reportFile}: ${(e as Error).message}`);
+        lines.push(`ruleport: error CLI011: cannot write the report ${reportFile}: ${(e as Error).message}`);
         failed = true;
       }
     }
     if (!quiet) {
-      if (printed > printLimit) io.err(`... ${printed - printLimit} more diagnostics (use --verbose or the report)`);
-      io.err(summaryText(report));
+      if (printed > printLimit) lines.push(`... ${printed - printLimit} more diagnostics (use --verbose or the report)`);
+      lines.push(summaryText(report));
     }
     if (opts.timings) {
       const t = Object.fromEntries([...timings].map(([k, v]) => [k, Math.round(v * 10) / 10]));
       const usage = process.resourceUsage();
       const cpu = { cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000), mainThreadCpuMs: mainThreadCpuMs() };
-      io.err(`timings: ${JSON.stringify({ ...t, jobs, ...cpu, maxRssMB: Math.round(usage.maxRSS / 1024) })}`);
+      lines.push(`timings: ${JSON.stringify({ ...t, jobs, ...cpu, maxRssMB: Math.round(usage.maxRSS / 1024) })}`);
     }
     return failed ? 1 : 0;
   }
@@ -462,7 +480,7 @@ const DEFAULT_JOBS = 1;
 async function runSlices(files: readonly RuleFile[], opts: BatchOptions, requests: readonly TargetRequest[], jobs: number, progress: Progress | null, writer: OutputWriter): Promise<SliceResult[]> {
   const workerUrl = new URL("./worker.js", import.meta.url);
   if (jobs <= 1 || !import.meta.url.endsWith(".js") || !existsSync(fileURLToPath(workerUrl))) {
-    return [await processSlice(files, opts, requests, () => progress?.tick(), writer)];
+    return [await processSlice(files, opts, requests, progress ?? undefined, writer)];
   }
   const size = Math.ceil(files.length / jobs);
   const slices = Array.from({ length: jobs }, (_, i) => files.slice(i * size, (i + 1) * size));
@@ -480,30 +498,47 @@ async function runSlices(files: readonly RuleFile[], opts: BatchOptions, request
         });
       }),
   );
-  const first = await processSlice(slices[0] ?? [], opts, requests, () => progress?.tick(), writer);
+  // this thread's slice done, the workers may still be converting: the phase stays
+  const first = await processSlice(slices[0] ?? [], opts, requests, progress ? { tick: () => progress.tick(), phase: () => {} } : undefined, writer);
   return [first, ...(await Promise.all(workers))];
 }
 
-/** A one-line progress bar on a terminal: rules done / total and the phase. */
-class Progress {
+/**
+ * A one-line progress bar on a terminal: rules done / total and the run's
+ * phase (parse or convert, then waiting for the output files to be written,
+ * the bundles, the report). Redrawn at most every 80 ms while rules are done,
+ * at once when the phase changes.
+ */
+export class Progress {
   private done_ = 0;
   private last = 0;
   constructor(
     private readonly total: number,
-    private readonly phase: string,
+    private phase_: string,
+    private readonly draw: (s: string) => void,
   ) {}
   tick(n = 1): void {
     this.done_ += n;
-    const phase = this.phase;
     const now = Date.now();
     if (now - this.last < 80 && this.done_ < this.total) return;
     this.last = now;
+    this.render();
+  }
+  phase(name: string): void {
+    if (name === this.phase_) return;
+    this.phase_ = name;
+    this.last = Date.now();
+    this.render();
+  }
+  /** Clears the line (before the run's messages and summary are printed). */
+  done(): void {
+    this.draw("\r\x1b[K");
+  }
+  private render(): void {
     const width = 30;
     const filled = Math.round((width * this.done_) / Math.max(1, this.total));
-    process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${this.done_}/${this.total} ${phase}   `);
-  }
-  done(): void {
-    process.stderr.write("\r\x1b[K");
+    // the line is cleared first: a shorter phase name must not leave the end of a longer one
+    this.draw(`\r\x1b[K[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${this.done_}/${this.total} ${this.phase_}`);
   }
 }
 

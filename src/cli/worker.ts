@@ -5,7 +5,11 @@ import type { RuleFile } from "./files.js";
 
 const { files, opts } = workerData as { files: RuleFile[]; opts: BatchOptions };
 let done = 0;
-const result = await processSlice(files, opts, buildRequests(opts.targets), () => {
-  if (++done % 16 === 0) parentPort?.postMessage({ progress: 16 });
-});
+const progress = {
+  tick: () => {
+    if (++done % 16 === 0) parentPort?.postMessage({ progress: 16 });
+  },
+  phase: () => {},
+};
+const result = await processSlice(files, opts, buildRequests(opts.targets), progress);
 parentPort?.postMessage({ progress: done % 16, result });
