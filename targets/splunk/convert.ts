@@ -15,7 +15,7 @@ import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { applyFieldMap, candidateSources, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec } from "../../src/mapping/index.js";
 import { parseEmit, requiredFields, type SplunkEmit } from "./emit.js";
 import { extensionToName, mapValues } from "./passes.js";
-import { checkCondition, evalFields, evalValue, type ExprContext, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
+import { checkCondition, evalFields, evalValue, type ExprContext, fieldRefs, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
 import { evalField, isSearchField, quote, relativeTime, spanText } from "./syntax.js";
 
 const T = "splunk";
@@ -83,6 +83,16 @@ function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: Mapp
     // A field whose values were translated is no longer kept under its ECS name.
     mapDiagnostics = mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && v.handled.some((s) => d.span !== null && s.start === d.span.start && s.end === d.span.end)));
   }
+  if (emit.kind === "tstats") {
+    // Kept under its ECS name (or mapped to a name outside the data model), a field would make the
+    // search match nothing: tstats reads only the data model's fields.
+    const outside = outsideDataModel(fieldRefs(condition), emit);
+    if (outside.length > 0) {
+      out.push(...mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && outside.some((f) => d.span !== null && d.span.start === f.span.start && d.span.end === f.span.end))));
+      for (const f of outside) out.push(notInDataModel(f.path, emit, f.span));
+      return null;
+    }
+  }
   out.push(...mapDiagnostics);
   const exprCtx: ExprContext = { rawSearch: emit.kind === "search" };
   if (constantOf(condition) === false) {
@@ -109,6 +119,28 @@ function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: Mapp
     }
   }
   return { emit, ctx, search: split.search, where: split.where, whereFields };
+}
+
+/** Fields a tstats search over a data model can read besides the data set's own (`<Dataset>.<field>`). */
+const TSTATS_FIELDS = new Set(["_time"]);
+
+/** The field references (one per field name) that are not fields of the tstats data set. */
+function outsideDataModel(refs: readonly FieldRef[], emit: Extract<SplunkEmit, { kind: "tstats" }>): FieldRef[] {
+  const seen = new Set<string>();
+  return refs.filter((f) => {
+    if (f.path.startsWith(`${emit.dataset}.`) || TSTATS_FIELDS.has(f.path) || seen.has(f.path)) return false;
+    seen.add(f.path);
+    return true;
+  });
+}
+
+function notInDataModel(field: string, emit: Extract<SplunkEmit, { kind: "tstats" }>, span: Span): Diagnostic {
+  return unsupported(
+    `${CODE}032`,
+    `field \`${field}\` is not a field of the data model ${emit.datamodel}.${emit.dataset}: a tstats search reads only the data model's fields, so a condition or grouping on it would never match (map it to a ${emit.dataset}.* field with --mapping if your data model has one)`,
+    span,
+    { target: T },
+  );
 }
 
 /** ECS field paths a condition reads (before mapping). */
@@ -183,6 +215,15 @@ function groupKey(v: Value, plan: EventPlan, out: Diagnostic[]): GroupKey | null
   if (plan.emit.kind === "tstats" && !fields.every(isSearchField)) {
     out.push(unsupported(`${CODE}028`, `\`${fields.join("`, `")}\` cannot be grouped by in tstats`, v.span, { target: T }));
     return null;
+  }
+  if (plan.emit.kind === "tstats") {
+    const outside = outsideDataModel(fieldRefs(probe), plan.emit);
+    if (outside.length > 0) {
+      // the key's own "kept under its ECS name" diagnostics give way to the reason it cannot be
+      for (let i = out.length - 1; i >= before; i--) if (out[i]?.code === `${CODE}100`) out.splice(i, 1);
+      for (const f of outside) out.push(notInDataModel(f.path, plan.emit, v.span));
+      return null;
+    }
   }
   return { expr: evalValue(m), fields, plain: m.kind === "field" && isSearchField(m.path) ? m.path : null };
 }
@@ -337,6 +378,8 @@ function sequenceLines(
   const span = q.maxspan ? spanText(q.maxspan.ms) : null;
   const branches: { plan: EventPlan; keys: string[]; keyFields: string[] }[] = [];
   let keyCount = -1;
+  // a join key that cannot be grouped by has its own diagnostic; the key counts then differ for that reason only
+  let keyFailed = false;
   for (const t of q.terms) {
     const plan = planEvent(t.query, rule, doc, mapping, out);
     if (!plan) continue;
@@ -344,11 +387,14 @@ function sequenceLines(
     const keyFields: string[] = [];
     for (const k of [...q.by, ...t.by]) {
       const g = groupKey(k, plan, out);
-      if (!g) continue;
+      if (!g) {
+        keyFailed = true;
+        continue;
+      }
       keys.push(g.expr);
       keyFields.push(...g.fields);
     }
-    if (keyCount >= 0 && keys.length !== keyCount) out.push(error(`${CODE}043`, "the terms of the sequence have different numbers of join keys", t.span, { target: T }));
+    if (!keyFailed && keyCount >= 0 && keys.length !== keyCount) out.push(error(`${CODE}043`, "the terms of the sequence have different numbers of join keys", t.span, { target: T }));
     keyCount = keys.length;
     branches.push({ plan, keys, keyFields });
   }

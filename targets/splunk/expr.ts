@@ -19,7 +19,7 @@
  * The check pass (`checkCondition`) reports everything that cannot be printed
  * before any printer runs; printers throw only on internal errors.
  */
-import type { Call, Condition, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
+import type { Call, Condition, FieldRef, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
 import { assertNever, valueFields } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { anchoredPcre, luceneToPcre } from "./regex.js";
@@ -333,8 +333,15 @@ export function approxSearch(c: Condition, ctx: ExprContext, positive = true): C
 
 /** Field paths an eval condition reads. */
 export function evalFields(c: Condition, into: Set<string> = new Set()): Set<string> {
+  for (const f of fieldRefs(c)) into.add(f.path);
+  return into;
+}
+
+/** The field references a condition reads, in order (with their spans). */
+export function fieldRefs(c: Condition): FieldRef[] {
+  const into: FieldRef[] = [];
   const value = (v: Value): void => {
-    for (const f of valueFields(v)) into.add(f.path);
+    valueFields(v, into);
   };
   const walk = (x: Condition): void => {
     switch (x.kind) {

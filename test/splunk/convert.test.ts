@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { bundledMapping, convertParsed, parseRule } from "../../src/compile.js";
 import { splunk } from "../../targets/splunk/index.js";
 import { lintSpl, stringValues } from "../../targets/splunk/spl-lint.js";
-import { convert } from "./helpers.js";
+import { convert, ruleToml } from "./helpers.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -170,8 +170,15 @@ describe("vocabulary and derived fields", () => {
     expect(r.codes).not.toContain("SPLUNK100");
   });
   it("a wildcard extension is not rewritten (a wildcard could cross a dot)", () => {
-    const r = convert('file where host.os.type == "windows" and file.extension : "j*"');
-    expect(r.codes).toContain("SPLUNK100");
+    // raw search: kept under its ECS name, with a warning
+    const raw = convert('file where host.os.type == "windows" and file.extension : "j*"', "sysmon");
+    expect(raw.codes).not.toContain("SPLUNK014");
+    expect(raw.codes).toContain("SPLUNK100");
+    // tstats: a field outside the data model cannot be searched at all
+    const dm = convert('file where host.os.type == "windows" and file.extension : "j*"');
+    expect(dm.codes).not.toContain("SPLUNK014");
+    expect(dm.status).toBe("unsupported");
+    expect(dm.diagnostics.find((d) => d.code === "SPLUNK032")?.message).toContain("`file.extension` is not a field of the data model Endpoint.Filesystem");
   });
   it("event.type values become the data model's action values", () => {
     const r = convert('file where host.os.type == "windows" and event.type == "creation" and file.name : "x.txt"');
@@ -209,9 +216,35 @@ describe("data sources", () => {
     expect(r.codes).toContain("SPLUNK012");
     expect(r.text?.startsWith('source="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=7 ')).toBe(true);
   });
-  it("an unmapped field follows the mapping's `warn` policy: kept with a warning", () => {
-    const r = convert('process where host.os.type == "windows" and process.code_signature.trusted == false');
+  it("in a raw search an unmapped field follows the mapping's `warn` policy: kept with a warning", () => {
+    const r = convert('process where host.os.type == "windows" and process.code_signature.trusted == false', "sysmon");
     expect(r.status).toBe("ok");
     expect(r.diagnostics.find((d) => d.code === "SPLUNK100")?.severity).toBe("warning");
+    expect(r.text).toContain("process.code_signature.trusted=false");
+  });
+  it("in a tstats search an unmapped field is unsupported (tstats reads only the data model's fields), at the field", () => {
+    const query = 'process where host.os.type == "windows" and process.code_signature.trusted == false';
+    const r = convert(query);
+    expect(r.status).toBe("unsupported");
+    expect(r.text).toBeNull();
+    const d = r.diagnostics.find((x) => x.code === "SPLUNK032");
+    expect(d?.severity).toBe("error");
+    expect(d?.message).toContain("`process.code_signature.trusted` is not a field of the data model Endpoint.Processes");
+    // the span is the field's, not the whole query's
+    expect(d?.span && ruleToml(query).slice(d.span.start, d.span.end)).toBe("process.code_signature.trusted");
+    // not also "kept under its ECS name": it is not kept
+    expect(r.codes).not.toContain("SPLUNK100");
+  });
+  it("in a tstats search a join key outside the data model is unsupported, not an error", () => {
+    const r = convert('sequence by process.code_signature.subject_name with maxspan=30s [process where host.os.type == "windows" and process.name : "a.exe"] [process where host.os.type == "windows" and process.name : "b.exe"]');
+    expect(r.status).toBe("unsupported");
+    // the reason, at the key, and not SPLUNK043 (an internal disagreement between the terms' key counts)
+    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual(["SPLUNK032"]);
+    expect(r.diagnostics.find((d) => d.code === "SPLUNK032")?.message).toContain("`process.code_signature.subject_name`");
+  });
+  it("a threshold field outside the data model is unsupported in a tstats search", () => {
+    const r = convert("event.category:process and host.os.type:windows and process.name:cmd.exe", "cim", { type: "threshold", extra: '[rule.threshold]\nfield = ["process.code_signature.subject_name"]\nvalue = 5' });
+    expect(r.status).toBe("unsupported");
+    expect(r.codes).toContain("SPLUNK032");
   });
 });

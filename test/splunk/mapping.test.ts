@@ -15,6 +15,17 @@ for (const profile of splunk.profiles.map((p) => p.name)) {
       const names = [...spec.fields.values(), ...spec.sources.flatMap((s) => [...s.fields.values()])].flatMap((m) => m.to);
       expect(names.filter((n) => !isEvalField(n))).toEqual([]);
     });
+    it("a tstats source maps and groups only to fields of its data set (tstats reads nothing else)", () => {
+      const outside: string[] = [];
+      for (const source of spec.sources) {
+        const parsed = parseEmit(source);
+        if ("problems" in parsed || parsed.emit.kind !== "tstats") continue;
+        const { dataset, by } = parsed.emit;
+        const names = [...spec.fields.values(), ...source.fields.values()].flatMap((m) => m.to);
+        for (const n of [...names, ...by]) if (!n.startsWith(`${dataset}.`) && n !== "_time") outside.push(`${source.id}: ${n}`);
+      }
+      expect(outside).toEqual([]);
+    });
     it("ends with a catch-all source that warns", () => {
       const last = spec.sources[spec.sources.length - 1];
       expect(last?.when).toEqual({});
