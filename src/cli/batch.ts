@@ -15,6 +15,7 @@ import { ownText, ownTexts } from "../own-text.js";
 import { type ReportDiagnostic, type ReportRule, toReportDiagnostic } from "./report.js";
 
 export type FailOn = "error" | "unsupported" | "warning";
+export const FAIL_ON: readonly FailOn[] = ["error", "unsupported", "warning"];
 
 /** What a batch slice needs, as plain (cloneable) data. */
 export interface BatchOptions {

@@ -15,8 +15,8 @@ import { packageRoot } from "../package-root.js";
 import { getTarget, targets } from "../targets.js";
 import { TARGET_IDS, type TargetDefinition } from "../target.js";
 import { type CommandSpec, flagBool, flagList, flagString, type ParsedArgs, parseArgs, UsageError } from "./args.js";
-import { type Config, findConfig, loadConfig } from "./config.js";
-import { type BatchOptions, buildRequests, type FailOn, processSlice, type SliceResult } from "./batch.js";
+import { type Config, ConfigError, findConfig, loadConfig } from "./config.js";
+import { type BatchOptions, buildRequests, FAIL_ON, type FailOn, processSlice, type SliceResult } from "./batch.js";
 import { deployPath, discoverRules, displayPath, isInside, outputStem, probeWritable, realPath, type OutputWriter, type RuleFile, syncWriter, threadWriter, writeAtomic } from "./files.js";
 import { emptyReport, type Report, summarise, toSarif } from "./report.js";
 
@@ -97,7 +97,6 @@ function helpText(): string {
   return lines.join("\n");
 }
 
-const FAIL_ON: readonly FailOn[] = ["error", "unsupported", "warning"];
 
 /** Where the CLI prints (exported for tests, which pass their own). */
 export interface Io {
@@ -181,6 +180,10 @@ export async function main(argv: readonly string[], io: Io = stdio, options: Mai
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`ruleport ${cmd}: ${e.message}\nusage: ${spec.usage}`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.err(e.message);
       return 2;
     }
     throw e;

@@ -31,6 +31,7 @@
  *   transform contains: lossy; an element of the ECS field becomes a substring of the target field
  */
 import { jsYaml } from "../yaml/load.js";
+import { keyPosition, yamlErrorPosition } from "../yaml/positions.js";
 
 export type UnmappedPolicy = "error" | "warn" | "keep";
 export type Transform = "basename" | "extension" | "contains";
@@ -91,18 +92,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Finds the line of `key:` in the YAML text, searching after `from` (best effort, for messages). */
-function lineOf(text: string, key: string, from = 0): { line: number; column: number } {
-  const re = new RegExp(`(^\\s*-?\\s*|[{,]\\s*)(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\2\\s*:`, "m");
-  const sub = text.slice(from);
-  const m = re.exec(sub);
-  if (!m) return { line: 1, column: 1 };
-  const off = from + m.index + (m[1]?.length ?? 0);
-  const before = text.slice(0, off);
-  const line = before.split("\n").length;
-  return { line, column: off - before.lastIndexOf("\n") };
-}
-
 function isPolicy(v: unknown): v is UnmappedPolicy {
   return v === "error" || v === "warn" || v === "keep";
 }
@@ -123,8 +112,7 @@ export function loadMappingYaml(file: string, text: string): unknown {
   try {
     return jsYaml().load(text, { filename: file });
   } catch (e) {
-    const m = (e as { mark?: { line: number; column: number }; reason?: string }).mark;
-    throw new MappingLoadError([{ file, line: (m?.line ?? 0) + 1, column: (m?.column ?? 0) + 1, message: `invalid YAML: ${(e as { reason?: string }).reason ?? String(e)}` }]);
+    throw new MappingLoadError([{ file, ...yamlErrorPosition(e), message: `invalid YAML: ${(e as { reason?: string }).reason ?? String(e)}` }]);
   }
 }
 
@@ -134,7 +122,7 @@ export function loadMappingYaml(file: string, text: string): unknown {
  */
 export function mappingFromData(file: string, data: unknown, text: string): MappingSpec {
   const errors: MappingError[] = [];
-  const fail = (key: string, message: string) => errors.push({ file, ...lineOf(text, key), message });
+  const fail = (key: string, message: string) => errors.push({ file, ...keyPosition(text, key), message });
   if (!isRecord(data)) throw new MappingLoadError([{ file, line: 1, column: 1, message: "a mapping file must be a YAML mapping with `fields` and/or `sources`" }]);
 
   for (const k of Object.keys(data)) if (!["description", "unmapped", "fields", "sources"].includes(k)) fail(k, `unknown key \`${k}\` (expected description, unmapped, fields, sources)`);
