@@ -3,6 +3,8 @@
  * is a contract with CI pipelines: fields may be added, never renamed or removed.
  */
 import { type Diagnostic, locate, type SourceFile, type Status } from "../diagnostics/index.js";
+import { isAbsolute, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ownText } from "../own-text.js";
 
 export interface ReportDiagnostic {
@@ -69,6 +71,16 @@ export function summarise(report: Report): void {
 }
 
 /** SARIF 2.1.0: one result per diagnostic, located in the rule file. */
+/**
+ * A rule file's path as SARIF's `artifactLocation.uri`, which is a URI reference:
+ * an absolute path becomes a file: URL, a relative one keeps its segments,
+ * percent-encoded (a space, `#` or `%` in a file name would otherwise break it).
+ */
+export function fileUri(path: string): string {
+  if (isAbsolute(path)) return pathToFileURL(path).href;
+  return path.split(sep).join("/").split("/").map(encodeURIComponent).join("/");
+}
+
 export function toSarif(report: Report): object {
   const results: object[] = [];
   const ruleIds = new Set<string>();
@@ -80,7 +92,7 @@ export function toSarif(report: Report): object {
         ruleId: d.code,
         level: d.severity === "info" ? "note" : d.severity,
         message: { text: d.target ? `[${d.target}] ${d.message}` : d.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: d.line, startColumn: d.column } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(r.file) }, region: { startLine: d.line, startColumn: d.column } } }],
       });
     }
   }

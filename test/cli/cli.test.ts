@@ -1,9 +1,11 @@
 /** The CLI end to end, in process (main(argv, io)), on temporary folders. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { pathToFileURL, fileURLToPath } from "node:url";
 import { COMMANDS, main } from "../../src/cli/main.js";
+import { fileUri } from "../../src/cli/report.js";
+import { workdir } from "./output-tree.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SEED = join(ROOT, "rules", "persistence_system_shells_via_services.toml");
@@ -14,10 +16,6 @@ async function run(argv: string[]) {
   const err: string[] = [];
   const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function workdir(): string {
-  return mkdtempSync(join(tmpdir(), "ruleport-cli-"));
 }
 
 describe("ruleport CLI", () => {
@@ -55,7 +53,7 @@ describe("ruleport CLI", () => {
   });
 
   it("an unknown target, a missing path and a missing --out are usage errors", async () => {
-    const d = workdir();
+    const d = workdir("cli");
     expect((await run(["convert", SEED, "--target", "nope", "--out", join(d, "o")])).code).toBe(2);
     expect((await run(["check", join(d, "does-not-exist")])).code).toBe(2);
     expect((await run(["convert", SEED, "--target", "all"])).code).toBe(2);
@@ -63,7 +61,7 @@ describe("ruleport CLI", () => {
   });
 
   it("check: a broken rule gives file:line:column, exit 1, and the batch goes on", async () => {
-    const d = workdir();
+    const d = workdir("cli");
     copyFileSync(SEED, join(d, "a_seed.toml"));
     copyFileSync(join(BAD, "broken_toml.toml"), join(d, "b_broken.toml"));
     copyFileSync(join(BAD, "unknown_language.toml"), join(d, "c_lang.toml"));
@@ -94,7 +92,7 @@ describe("ruleport CLI", () => {
   });
 
   it("convert refuses an output folder inside the input folder", async () => {
-    const d = workdir();
+    const d = workdir("cli");
     copyFileSync(SEED, join(d, "seed.toml"));
     const r = await run(["convert", d, "--target", "all", "--out", join(d, "out")]);
     expect(r.code).toBe(2);
@@ -102,7 +100,7 @@ describe("ruleport CLI", () => {
   });
 
   it("convert: broken rules produce no output file, the report says why, SARIF is valid JSON", async () => {
-    const d = workdir();
+    const d = workdir("cli");
     const input = join(d, "in");
     mkdirSync(input);
     copyFileSync(join(BAD, "broken_toml.toml"), join(input, "broken.toml"));
@@ -125,8 +123,24 @@ describe("ruleport CLI", () => {
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(9);
   });
 
+  it("SARIF locations are URIs: a file name with a space, # or % is percent-encoded and reads back as the file", async () => {
+    const d = workdir("cli");
+    const input = join(d, "in dir");
+    mkdirSync(input);
+    const file = join(input, "broken #1 100%.toml");
+    copyFileSync(join(BAD, "broken_toml.toml"), file);
+    await run(["check", input, "--report", join(d, "r.sarif"), "--format", "sarif"]);
+    const uri = JSON.parse(readFileSync(join(d, "r.sarif"), "utf8")).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri as string;
+    // the input is outside the working directory: its absolute path, as a file: URL
+    expect(uri).toBe(pathToFileURL(file).href);
+    expect(uri).not.toMatch(/[ #]/);
+    expect(fileURLToPath(uri)).toBe(file);
+    // a path relative to the working directory stays relative, segment by segment
+    expect(fileUri(join("rules", "a b", "x#%.toml"))).toBe("rules/a%20b/x%23%25.toml");
+  });
+
   it("an output folder that cannot be created gives one clear error and exit 1", async () => {
-    const d = workdir();
+    const d = workdir("cli");
     const blocker = join(d, "file");
     writeFileSync(blocker, "not a folder");
     const r = await run(["convert", SEED, "--target", "all", "--out", join(blocker, "out"), "--report", join(d, "r.json")]);
@@ -141,7 +155,7 @@ describe("ruleport CLI", () => {
   });
 
   it("convert writes one file per target for a convertible rule, and the deploy files", async () => {
-    const d = workdir();
+    const d = workdir("cli");
     const out = join(d, "out");
     const r = await run(["convert", SEED, "--target", "all", "--out", out, "--report", join(d, "r.json")]);
     expect(r.code).toBe(0);
