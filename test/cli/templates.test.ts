@@ -4,24 +4,20 @@
  * `--templates DIR` override replaces the bundled template.
  */
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { compiledPath, textDigest } from "../../src/compiled-assets.js";
 import { TEMPLATE_OPTIONS } from "../../src/templates.js";
+import { workdir } from "./output-tree.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const RULES = join(ROOT, "rules");
 const SPLUNK_TEMPLATE = join(ROOT, "targets", "splunk", "templates", "savedsearches.conf.hbs");
 const PRECOMPILED = compiledPath(ROOT, join("targets", "splunk", "templates", "savedsearches.conf.hbs"), ".cjs");
 const quietIo = { out: () => {}, err: () => {} };
-
-function workdir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-templates-")));
-}
 
 /** A context with every field the Splunk template reads, and characters HTML escaping would change. */
 const CONTEXT = {
@@ -61,7 +57,7 @@ describe("bundled templates precompiled by the build", () => {
 
 describe("--templates DIR", () => {
   it("DIR/splunk/savedsearches.conf.hbs replaces the bundled Splunk template", async () => {
-    const d = workdir();
+    const d = workdir("templates");
     mkdirSync(join(d, "tpl", "splunk"), { recursive: true });
     writeFileSync(join(d, "tpl", "splunk", "savedsearches.conf.hbs"), "# custom envelope\n{{#each stanzas}}[{{name}}]\nsearch = {{search}}\n{{/each}}");
     const code = await main(["convert", RULES, "--target", "splunk", "--out", join(d, "out"), "--templates", join(d, "tpl"), "--quiet"], quietIo, { writerModule: null });

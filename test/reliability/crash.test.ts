@@ -8,12 +8,12 @@
  * file left under a final name must be complete.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as realFs from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ROOT } from "./settings.js";
+import { workdir } from "../cli/output-tree.js";
 
 /** Which writes die: `write` = the temporary file's write half-way, `rename` = the rename after it. */
 const fault: { mode: "none" | "write" | "rename" | "readonly"; match: RegExp } = { mode: "none", match: /$^/ };
@@ -56,10 +56,6 @@ afterEach(() => {
   fault.mode = "none";
 });
 
-function workdir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-crash-")));
-}
-
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as realFs.Dirent[]).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
@@ -73,7 +69,7 @@ async function run(argv: string[]) {
 
 describe("writeAtomic under faults", () => {
   it("a write that dies half-way leaves neither the final file nor the temporary one", () => {
-    const d = workdir();
+    const d = workdir("crash");
     const f = join(d, "x", "out.yml");
     fault.mode = "write";
     fault.match = /\.tmp$/;
@@ -82,7 +78,7 @@ describe("writeAtomic under faults", () => {
   });
 
   it("a failed rename leaves the previous complete file untouched and no temporary file", () => {
-    const d = workdir();
+    const d = workdir("crash");
     const f = join(d, "out.yml");
     writeAtomic(f, "old complete\n");
     fault.mode = "rename";
@@ -95,7 +91,7 @@ describe("writeAtomic under faults", () => {
 
 describe("the CLI under faults", () => {
   it("a write dying half-way on one rule: that rule fails (CLI010, exit 1), the other rules' files are complete, nothing partial remains", async () => {
-    const d = workdir();
+    const d = workdir("crash");
     const input = join(d, "in");
     mkdirSync(input);
     for (const n of ["a", "b", "c"]) copyFileSync(SEED, join(input, `${n}.toml`));
@@ -120,7 +116,7 @@ describe("the CLI under faults", () => {
 
 describe("a read-only output folder", () => {
   async function readOnlyRun() {
-    const d = workdir();
+    const d = workdir("crash");
     const input = join(d, "in");
     mkdirSync(input);
     for (const n of ["a", "b", "c"]) copyFileSync(SEED, join(input, `${n}.toml`));
@@ -151,7 +147,7 @@ describe("the built CLI killed with SIGKILL", () => {
   const built = existsSync(join(ROOT, "dist", "src", "cli", "main.js"));
 
   it.runIf(built)("at any moment of a batch, every file under a final name is complete (only *.tmp may be left)", async () => {
-    const d = workdir();
+    const d = workdir("crash");
     const input = join(d, "in");
     mkdirSync(input);
     const text = readFileSync(SEED, "utf8");

@@ -5,8 +5,7 @@
  * 1, no temporary or partial file remains, and batches go on after a bad rule
  * with the exit code following --fail-on.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import type { Status } from "../../src/diagnostics/index.js";
 import { caseArb, mutate } from "./fuzz-core.mjs";
 import { ruleToml } from "./rule-text.js";
 import { defaultRequests, FUZZ_SEED, ROOT, runs, seedRules } from "./settings.js";
+import { workdir } from "../cli/output-tree.js";
 
 const SEED = join(ROOT, "rules", "persistence_system_shells_via_services.toml");
 const SEED_TEXT = readFileSync(SEED, "utf8");
@@ -28,10 +28,6 @@ async function run(argv: string[]) {
   const err: string[] = [];
   const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function workdir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), "ruleport-rel-")));
 }
 
 /** Every file (not folder) under `dir`, as absolute paths; symlinks are not followed. */
@@ -122,7 +118,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
   ];
 
   it.runIf(seedConverts)("every written file is under --out, nothing else changes, and every rule is in the report", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     // Folders whose names start with a dot are skipped as hidden by discovery; `a..b` and `sub.` are not hidden.
     const nested = join(input, "a..b", "sub.", "deeper");
@@ -158,7 +154,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
   });
 
   it.runIf(seedConverts)("input paths given with `..` segments and as absolute paths stay inside the output folder", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     mkdirSync(join(d, "in", "sub"), { recursive: true });
     writeFileSync(join(d, "in", "sub", "r.toml"), SEED_TEXT);
     const out = join(d, "out");
@@ -170,7 +166,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
   });
 
   it.runIf(seedConverts)("two input folders holding the same relative name: the clash is an error, never a silent overwrite", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     mkdirSync(join(d, "a"));
     mkdirSync(join(d, "b"));
     writeFileSync(join(d, "a", "same.toml"), SEED_TEXT);
@@ -187,7 +183,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
   });
 
   it.runIf(seedConverts)("`a?b.toml` and `a*b.toml` (equal once made safe): the clash is an error, never a silent overwrite", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(input);
     writeFileSync(join(input, "a?b.toml"), SEED_TEXT);
@@ -205,7 +201,7 @@ describe("CLI: output paths from odd input names stay inside the output folder",
 
 describe("CLI: an output folder that is, or is inside, an input folder is refused", () => {
   function setup() {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(join(input, "sub"), { recursive: true });
     writeFileSync(join(input, "r.toml"), SEED_TEXT);
@@ -251,7 +247,7 @@ describe("CLI: an output folder that is, or is inside, an input folder is refuse
 
 describe("CLI: blocked output paths and temporary files", () => {
   it.runIf(seedConverts)("an output folder blocked by a regular file: a clear CLI010 error naming it, exit 1, no output, no .tmp", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const out = join(d, "out");
     mkdirSync(out);
     // `out/sigma` is a regular file: the target folder cannot be made.
@@ -271,7 +267,7 @@ describe("CLI: blocked output paths and temporary files", () => {
   });
 
   it.runIf(seedConverts)("an output folder blocked by a file gives one error, not one per rule and target", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const out = join(d, "out");
     mkdirSync(out);
     writeFileSync(join(out, "sigma"), "blocker");
@@ -284,7 +280,7 @@ describe("CLI: blocked output paths and temporary files", () => {
   });
 
   it.runIf(seedConverts)("a rule's output path taken by a folder: that rule fails with CLI010, the others are written", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(input);
     copyFileSync(SEED, join(input, "a.toml"));
@@ -302,7 +298,7 @@ describe("CLI: blocked output paths and temporary files", () => {
   });
 
   it("a report path blocked by a regular file is a CLI011 error and exit 1", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     writeFileSync(join(d, "blocker"), "x");
     const r = await run(["check", SEED, "--report", join(d, "blocker", "r.json")]);
     expect(r.code).toBe(1);
@@ -332,7 +328,7 @@ describe("CLI: batches go on after a bad rule; the exit code follows --fail-on",
   }
 
   it("good, broken TOML, ES|QL (unsupported) and good again: all four in the report, in order, each with its status", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(input);
     const files = [
@@ -357,7 +353,7 @@ describe("CLI: batches go on after a bad rule; the exit code follows --fail-on",
   });
 
   it("only unsupported rules: exit 0 by default, 1 with --fail-on unsupported", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(input);
     writeFileSync(join(input, "esql.toml"), ESQL);
@@ -370,7 +366,7 @@ describe("CLI: batches go on after a bad rule; the exit code follows --fail-on",
   // in its depth limit (EQL027), and parseRule turns any frontend exception into an INTERNAL
   // diagnostic on that rule. Through the built CLI, whose main thread has the real stack size.
   it.runIf(existsSync(join(ROOT, "dist", "src", "cli", "main.js")))("a rule that once overflowed the EQL parser's stack does not stop the batch", async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(input);
     const colon = ruleToml("", { rawQuery: `'''\nprocess where process.name : ${"x : ".repeat(3000)}"a"\n'''` });
@@ -388,7 +384,7 @@ describe("CLI: batches go on after a bad rule; the exit code follows --fail-on",
   });
 
   it(`a batch of fuzzed rule files: every file is in the report, the exit code matches the library's statuses, no .tmp (${runs(40)} files)`, async () => {
-    const d = workdir();
+    const d = workdir("rel");
     const input = join(d, "in");
     mkdirSync(input);
     const seeds = seedRules();
