@@ -209,21 +209,21 @@ function groupKey(v: Value, plan: EventPlan, out: Diagnostic[]): GroupKey | null
   const before = out.length;
   const m = mapValue(v, plan.ctx, out);
   const probe: Condition = { kind: "exists", subject: m, span: v.span };
+  if (plan.emit.kind === "tstats") {
+    const outside = outsideDataModel(fieldRefs(probe), plan.emit);
+    if (outside.length > 0) {
+      // the key's own unmapped-field diagnostics give way to the reason it cannot be grouped by
+      for (let i = out.length - 1; i >= before; i--) if (out[i]?.code === `${CODE}100`) out.splice(i, 1);
+      for (const f of outside) out.push(notInDataModel(f.path, plan.emit, v.span));
+      return null;
+    }
+  }
   checkCondition(probe, { rawSearch: plan.emit.kind === "search" }, out);
   if (out.slice(before).some((d) => d.severity === "error")) return null;
   const fields = [...evalFields(probe)];
   if (plan.emit.kind === "tstats" && !fields.every(isSearchField)) {
     out.push(unsupported(`${CODE}028`, `\`${fields.join("`, `")}\` cannot be grouped by in tstats`, v.span, { target: T }));
     return null;
-  }
-  if (plan.emit.kind === "tstats") {
-    const outside = outsideDataModel(fieldRefs(probe), plan.emit);
-    if (outside.length > 0) {
-      // the key's own "kept under its ECS name" diagnostics give way to the reason it cannot be
-      for (let i = out.length - 1; i >= before; i--) if (out[i]?.code === `${CODE}100`) out.splice(i, 1);
-      for (const f of outside) out.push(notInDataModel(f.path, plan.emit, v.span));
-      return null;
-    }
   }
   return { expr: evalValue(m), fields, plain: m.kind === "field" && isSearchField(m.path) ? m.path : null };
 }

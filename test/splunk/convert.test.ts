@@ -185,12 +185,15 @@ describe("vocabulary and derived fields", () => {
     expect(r.text).toContain('Filesystem.action="created"');
     expect(r.codes).not.toContain("SPLUNK100");
   });
-  it("Windows logon actions become Security event codes; an unknown value stays under its ECS name with a warning", () => {
+  it("Windows logon actions become Security event codes; an unknown value has no counterpart (kept only under `unmapped: warn`)", () => {
     const a = convert('authentication where host.os.type == "windows" and event.action == "logon-failed"', "sysmon");
     expect(a.text).toContain("EventCode=4625");
     const b = convert('authentication where host.os.type == "windows" and event.action == "something-else"', "sysmon");
-    expect(b.codes).toContain("SPLUNK100");
-    expect(b.text).toContain('event.action="something-else"');
+    expect(b.status).toBe("unsupported");
+    expect(b.diagnostics.find((d) => d.code === "SPLUNK100")?.severity).toBe("error");
+    const c = convert('authentication where host.os.type == "windows" and event.action == "something-else"', "sysmon", {}, "unmapped: warn\n");
+    expect(c.diagnostics.find((d) => d.code === "SPLUNK100")?.severity).toBe("warning");
+    expect(c.text).toContain('event.action="something-else"');
   });
 });
 
@@ -216,11 +219,30 @@ describe("data sources", () => {
     expect(r.codes).toContain("SPLUNK012");
     expect(r.text?.startsWith('source="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=7 ')).toBe(true);
   });
-  it("in a raw search an unmapped field follows the mapping's `warn` policy: kept with a warning", () => {
-    const r = convert('process where host.os.type == "windows" and process.code_signature.trusted == false', "sysmon");
+  it("a source type with its own field names: an unmapped field is unsupported (its ECS name is not in the events), at the field", () => {
+    const query = 'process where host.os.type == "windows" and process.code_signature.trusted == false';
+    const r = convert(query, "sysmon");
+    expect(r.status).toBe("unsupported");
+    expect(r.text).toBeNull();
+    const d = r.diagnostics.find((x) => x.code === "SPLUNK100");
+    expect(d?.severity).toBe("error");
+    expect(d?.message).toContain("data source `sysmon_process_creation`");
+    expect(d?.span && ruleToml(query).slice(d.span.start, d.span.end)).toBe("process.code_signature.trusted");
+  });
+  it("`unmapped: warn` in an override keeps ECS names in a raw search, with a warning (for Splunk data that carries them)", () => {
+    const r = convert('process where host.os.type == "windows" and process.code_signature.trusted == false', "sysmon", {}, "unmapped: warn\n");
     expect(r.status).toBe("ok");
     expect(r.diagnostics.find((d) => d.code === "SPLUNK100")?.severity).toBe("warning");
     expect(r.text).toContain("process.code_signature.trusted=false");
+  });
+  it("the catch-all for ECS-shaped data keeps ECS names with a warning, in both profiles", () => {
+    for (const profile of ["cim", "sysmon"] as const) {
+      const r = convert("event.dataset:acme.audit and acme.audit.action:delete", profile, { type: "query", index: ["logs-acme.audit-*"], tags: [] });
+      expect(r.status, profile).toBe("ok");
+      expect(r.codes, profile).toContain("SPLUNK012");
+      expect(r.diagnostics.find((d) => d.code === "SPLUNK100")?.severity, profile).toBe("warning");
+      expect(r.text, profile).toMatch(/^index=\* .*acme\.audit\.action="delete"/);
+    }
   });
   it("in a tstats search an unmapped field is unsupported (tstats reads only the data model's fields), at the field", () => {
     const query = 'process where host.os.type == "windows" and process.code_signature.trusted == false';
@@ -241,6 +263,16 @@ describe("data sources", () => {
     // the reason, at the key, and not SPLUNK043 (an internal disagreement between the terms' key counts)
     expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual(["SPLUNK032"]);
     expect(r.diagnostics.find((d) => d.code === "SPLUNK032")?.message).toContain("`process.code_signature.subject_name`");
+  });
+  it("a tstats search refuses a field outside the data model even under `unmapped: warn`", () => {
+    const r = convert('process where host.os.type == "windows" and process.code_signature.trusted == false', "cim", {}, "unmapped: warn\n");
+    expect(r.status).toBe("unsupported");
+    expect(r.codes).toContain("SPLUNK032");
+    expect(r.codes).not.toContain("SPLUNK100");
+    // and a field an override maps outside the data set
+    const o = convert('process where host.os.type == "windows" and process.code_signature.trusted == false', "cim", {}, "fields:\n  process.code_signature.trusted: signature_trusted\n");
+    expect(o.status).toBe("unsupported");
+    expect(o.diagnostics.find((d) => d.code === "SPLUNK032")?.message).toContain("`signature_trusted` is not a field of the data model Endpoint.Processes");
   });
   it("a threshold field outside the data model is unsupported in a tstats search", () => {
     const r = convert("event.category:process and host.os.type:windows and process.name:cmd.exe", "cim", { type: "threshold", extra: '[rule.threshold]\nfield = ["process.code_signature.subject_name"]\nvalue = 5' });

@@ -1,6 +1,7 @@
 /** Test helpers: a rule file around a query, converted by the Splunk target through the real pipeline. */
 import { bundledMapping, convertParsed, parseRule } from "../../src/compile.js";
 import type { Diagnostic } from "../../src/diagnostics/index.js";
+import { loadOverride } from "../../src/mapping/index.js";
 import { splunk } from "../../targets/splunk/index.js";
 
 export interface RuleOptions {
@@ -50,10 +51,13 @@ export interface Converted {
   readonly bundleEntry: unknown;
 }
 
-export function convert(query: string, profile: "cim" | "sysmon" = "cim", o: RuleOptions = {}): Converted {
+/** Converts a rule around `query`; `override` is the text of a --mapping file merged over the profile's mapping. */
+export function convert(query: string, profile: "cim" | "sysmon" = "cim", o: RuleOptions = {}, override?: string): Converted {
   const parsed = parseRule("test.toml", ruleToml(query, o));
   if (parsed.parseStatus !== "ok") throw new Error(`test rule does not parse: ${parsed.parseDiagnostics.map((d) => d.message).join("; ")}`);
-  const out = convertParsed(parsed, { target: splunk, profile, mapping: bundledMapping(splunk, profile) }, "test");
+  const bundled = bundledMapping(splunk, profile);
+  const mapping = override === undefined ? bundled : loadOverride(bundled, "override.yaml", override);
+  const out = convertParsed(parsed, { target: splunk, profile, mapping }, "test");
   return {
     status: out.status,
     text: out.result.text,
