@@ -81,14 +81,14 @@ function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: Mapp
     const v = mapValues(condition, emit.values, out);
     condition = v.condition;
     // A field whose values were translated is no longer kept under its ECS name.
-    mapDiagnostics = mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && v.handled.some((s) => d.span !== null && s.start === d.span.start && s.end === d.span.end)));
+    mapDiagnostics = mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && v.handled.some((s) => sameSpan(d, s))));
   }
   if (emit.kind === "tstats") {
     // Kept under its ECS name (or mapped to a name outside the data model), a field would make the
     // search match nothing: tstats reads only the data model's fields.
     const outside = outsideDataModel(fieldRefs(condition), emit);
     if (outside.length > 0) {
-      out.push(...mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && outside.some((f) => d.span !== null && d.span.start === f.span.start && d.span.end === f.span.end))));
+      out.push(...mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && outside.some((f) => sameSpan(d, f.span)))));
       for (const f of outside) out.push(notInDataModel(f.path, emit, f.span));
       return null;
     }
@@ -119,6 +119,10 @@ function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: Mapp
     }
   }
   return { emit, ctx, search: split.search, where: split.where, whereFields };
+}
+
+function sameSpan(d: Diagnostic, s: Span): boolean {
+  return d.span !== null && d.span.start === s.start && d.span.end === s.end;
 }
 
 /** Fields a tstats search over a data model can read besides the data set's own (`<Dataset>.<field>`). */
