@@ -385,9 +385,21 @@ function mapLeaf<T extends Leaf>(c: T, ctx: MapContext, out: Diagnostic[], build
   const f = c.subject;
   const fm = lookupField(ctx, f.path);
   if (fm === undefined || fm.to.length === 0) return unmapped(c, f, fm, ctx, out);
+  noted(f, fm, ctx, out);
   const leaves = fm.to.map((name) => build({ ...f, path: name, wildcard: false }, fm));
   if (leaves.length === 1) return leaves[0] as Condition;
   return { kind: "or", operands: leaves, span: c.span };
+}
+
+/**
+ * A mapping with a note and no transform renames the field but says the two
+ * do not hold quite the same thing (a host's name standing in for its id, a
+ * hive abbreviated): every use is an announced approximation, never silent.
+ * (A transform's note goes with the transform's own diagnostic.)
+ */
+function noted(f: FieldRef, fm: FieldMapping, ctx: MapContext, out: Diagnostic[]): void {
+  if (!fm.note || fm.transform) return;
+  out.push(warning(`${ctx.code}108`, `approximation: \`${f.path}\` is matched as \`${fm.to.join("`, `")}\` (${fm.note})`, f.span, { target: ctx.target }));
 }
 
 function unmapped(c: Condition, f: FieldRef, fm: FieldMapping | undefined, ctx: MapContext, out: Diagnostic[]): Condition {
@@ -415,6 +427,7 @@ export function mapValue(v: Value, ctx: MapContext, out: Diagnostic[]): Value {
         unmapped({ kind: "exists", subject: v, span: v.span }, v, fm, ctx, out);
         return v;
       }
+      noted(v, fm, ctx, out);
       if (fm.transform || fm.to.length > 1) {
         out.push(unsupported(`${ctx.code}105`, `\`${v.path}\` maps to ${fm.transform ? `a ${fm.transform} of ` : "several fields: "}\`${fm.to.join("`, `")}\`, which cannot be used inside a function, a comparison or a join key`, v.span, { target: ctx.target }));
         return v;

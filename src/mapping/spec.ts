@@ -29,6 +29,8 @@
  *   transform basename: the ECS value is the last path component of the target field
  *   transform extension: the ECS value is what follows the last "." of the target field (a file name or path)
  *   transform contains: lossy; an element of the ECS field becomes a substring of the target field
+ *   note: why the target field is not quite the ECS field; without a transform, every use of
+ *     the mapping is then a warning (<CODE>108, "approximation"), never a silent rename
  */
 import { jsYaml } from "../yaml/load.js";
 import { keyPosition, yamlErrorPosition } from "../yaml/positions.js";

@@ -13,6 +13,7 @@ fields:
   process.command_line: CommandLine
   process.args: { to: CommandLine, transform: contains, note: args joined }
   host.name: [Computer, Hostname]
+  host.id: { to: Computer, note: the event names the host }
   user.id: null
 sources:
   - id: proc_win
@@ -260,6 +261,16 @@ describe("applyFieldMap", () => {
     expect(warn.diagnostics.map((d) => d.severity)).toEqual(["warning"]);
     const keep = applyFieldMap(eqlQuery('process where file.path : "x"').condition, { ...ctx, spec: { ...spec, unmapped: "keep" } });
     expect(keep.diagnostics.map((d) => d.severity)).toEqual(["info"]);
+  });
+  it("a mapping with a note is an announced approximation wherever it is used: in a condition and inside a value", () => {
+    const r = map('process where host.id == "h1" and length(host.id) > 2');
+    expect(strip(r.condition)).toMatchObject({ kind: "and", operands: [{ subject: { path: "Computer" } }, { left: { args: [{ path: "Computer" }] } }] });
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.message])).toEqual([
+      ["T108", "warning", "approximation: `host.id` is matched as `Computer` (the event names the host)"],
+      ["T108", "warning", "approximation: `host.id` is matched as `Computer` (the event names the host)"],
+    ]);
+    // a plain rename says nothing
+    expect(map('process where process.command_line : "x"').diagnostics).toEqual([]);
   });
   it("a transformed field inside a function is unsupported", () => {
     const r = map('process where startsWith(process.name, "cmd")');

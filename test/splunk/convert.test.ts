@@ -197,6 +197,39 @@ describe("vocabulary and derived fields", () => {
   });
 });
 
+describe("Windows event log values", () => {
+  it("logon type names become the numbers the raw event holds; a name not in the table has no counterpart", () => {
+    const r = convert('authentication where host.os.type == "windows" and winlog.logon.type : "RemoteInteractive"', "sysmon");
+    expect(r.status).toBe("ok");
+    expect(r.text).toContain("LogonType=10");
+    expect(r.codes).toContain("SPLUNK015");
+    // EQL == is case-sensitive: "network" is not the name Elastic gives type 3
+    const cased = convert('authentication where host.os.type == "windows" and winlog.logon.type == "network"', "sysmon");
+    expect(cased.status).toBe("unsupported");
+    // no CIM field holds it: tstats cannot test it
+    const cim = convert('authentication where host.os.type == "windows" and winlog.logon.type : "Network"');
+    expect(cim.status).toBe("unsupported");
+    expect(cim.text).toBeNull();
+  });
+  it("event.outcome success / failure is the action the Windows add-on and CIM record", () => {
+    expect(convert('authentication where host.os.type == "windows" and event.outcome == "failure"', "sysmon").text).toContain('action="failure"');
+    expect(convert('authentication where host.os.type == "windows" and event.outcome == "failure"').text).toContain('Authentication.action="failure"');
+  });
+  it("PowerShell script blocks: the event holds the user's SID, which is user.id; user.name has no counterpart", () => {
+    const id = convert('process where host.os.type == "windows" and powershell.file.script_block_text : "*IEX*" and not user.id : "S-1-5-18"', "sysmon", { index: ["logs-windows.powershell*"] });
+    expect(id.status).toBe("ok");
+    expect(id.text).toContain('NOT UserID="S-1-5-18"');
+    const name = convert('process where host.os.type == "windows" and powershell.file.script_block_text : "*IEX*" and user.name : "SYSTEM"', "sysmon", { index: ["logs-windows.powershell*"] });
+    expect(name.status).toBe("unsupported");
+    expect(name.diagnostics.find((d) => d.code === "SPLUNK100")?.message).toContain("`user.name`");
+  });
+  it("a host's name standing in for its id is announced (SPLUNK108)", () => {
+    const r = convert('sequence by host.id with maxspan=1m [process where host.os.type == "windows" and process.name : "a.exe"] [process where host.os.type == "windows" and process.name : "b.exe"]', "sysmon");
+    expect(r.status).toBe("ok");
+    expect(r.diagnostics.find((d) => d.code === "SPLUNK108")?.message).toBe("approximation: `host.id` is matched as `Computer` (the event identifies the host by name)");
+  });
+});
+
 describe("presence vocabularies", () => {
   it("CloudTrail success / failure is whether errorCode is present", () => {
     const ok = convert('event.dataset:aws.cloudtrail and event.action:ConsoleLogin and event.outcome:success', "cim", { type: "query", index: ["logs-aws.cloudtrail-*"] });
