@@ -97,7 +97,6 @@ function helpText(): string {
   return lines.join("\n");
 }
 
-
 /** Where the CLI prints (exported for tests, which pass their own). */
 export interface Io {
   out(s: string): void;

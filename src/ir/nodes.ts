@@ -498,6 +498,39 @@ export function valueFields(v: Value, out: FieldRef[] = []): FieldRef[] {
   return out;
 }
 
+/** The field references a condition reads, in order (appended to `out`); a nested condition's are relative to its path. */
+export function conditionFields(c: Condition, out: FieldRef[] = []): FieldRef[] {
+  switch (c.kind) {
+    case "and":
+    case "or":
+      for (const o of c.operands) conditionFields(o, out);
+      break;
+    case "not":
+      conditionFields(c.operand, out);
+      break;
+    case "match":
+    case "exists":
+    case "regex-match":
+      valueFields(c.subject, out);
+      break;
+    case "compare":
+      valueFields(c.left, out);
+      valueFields(c.right, out);
+      break;
+    case "test":
+      valueFields(c.value, out);
+      break;
+    case "fulltext":
+      break;
+    case "nested":
+      conditionFields(c.condition, out);
+      break;
+    default:
+      return assertNever(c, "condition");
+  }
+  return out;
+}
+
 /** The text a match value stands for exactly (a pattern without wildcards, a number's spelling, a boolean), or null. */
 export function exactText(v: MatchValue): string | null {
   if (v.kind === "number") return v.raw;

@@ -10,7 +10,7 @@
  * us, `(?i)` when insensitive). `has` is never used: it matches whole terms.
  */
 import type { Call, Condition, Match, MatchValue, Pattern, PatternPart, Span, Value } from "../../src/ir/nodes.js";
-import { assertNever, valueFields } from "../../src/ir/nodes.js";
+import { assertNever, conditionFields } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { kqlIdent, kqlString } from "./literal.js";
 import { escapeRe2, luceneToRe2, wildcardToRe2 } from "./regex.js";
@@ -581,37 +581,7 @@ export function printValue(v: Value, ctx: PrintContext): string {
 
 /** Field paths a condition reads (for computed columns and validation). */
 export function fieldsOf(c: Condition, into: Set<string> = new Set()): Set<string> {
-  const val = (v: Value): void => {
-    for (const f of valueFields(v)) into.add(f.path);
-  };
-  switch (c.kind) {
-    case "and":
-    case "or":
-      c.operands.forEach((o) => fieldsOf(o, into));
-      break;
-    case "not":
-      fieldsOf(c.operand, into);
-      break;
-    case "match":
-    case "regex-match":
-    case "exists":
-      val(c.subject);
-      break;
-    case "compare":
-      val(c.left);
-      val(c.right);
-      break;
-    case "test":
-      val(c.value);
-      break;
-    case "fulltext":
-      break;
-    case "nested":
-      fieldsOf(c.condition, into);
-      break;
-    default:
-      assertNever(c, "condition");
-  }
+  for (const f of conditionFields(c)) into.add(f.path);
   return into;
 }
 

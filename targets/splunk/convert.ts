@@ -9,13 +9,13 @@
  * terms, which is an approximation and says so).
  */
 import type { Condition, Duration, EventQuery, FieldRef, Pipe, RuleIR, SequenceTerm, Span, Value } from "../../src/ir/nodes.js";
-import { assertNever } from "../../src/ir/nodes.js";
+import { assertNever, conditionFields } from "../../src/ir/nodes.js";
 import { type Diagnostic, error, hasErrors, info, unsupported, warning } from "../../src/diagnostics/index.js";
 import type { RuleDocument } from "../../src/frontend/rule-document.js";
 import { applyFieldMap, candidateSources, constantOf, factsOf, lookupField, type MapContext, mapValue, type MappingSpec } from "../../src/mapping/index.js";
 import { parseEmit, requiredFields, type SplunkEmit } from "./emit.js";
 import { extensionToName, mapValues } from "./passes.js";
-import { checkCondition, evalFields, evalValue, type ExprContext, fieldRefs, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
+import { checkCondition, evalFields, evalValue, type ExprContext, hasFullText, printEval, printSearch, splitCondition } from "./expr.js";
 import { evalField, isSearchField, quote, relativeTime, spanText } from "./syntax.js";
 
 const T = "splunk";
@@ -51,7 +51,7 @@ function describeFacts(q: EventQuery, rule: RuleIR, doc: RuleDocument): string {
 function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: MappingSpec, out: Diagnostic[]): EventPlan | null {
   // A source with `requires` is only eligible for queries that read one of those fields (e.g. DNS lookups).
   // (the first eligible one among the sources the facts select, which are remembered per mapping)
-  const read = conditionFields(q.condition);
+  const read = evalFields(q.condition);
   const source =
     candidateSources(mapping, factsOf(q, rule, doc)).find((s) => {
       const r = requiredFields(s);
@@ -86,7 +86,7 @@ function planEvent(q: EventQuery, rule: RuleIR, doc: RuleDocument, mapping: Mapp
   if (emit.kind === "tstats") {
     // Kept under its ECS name (or mapped to a name outside the data model), a field would make the
     // search match nothing: tstats reads only the data model's fields.
-    const outside = outsideDataModel(fieldRefs(condition), emit);
+    const outside = outsideDataModel(conditionFields(condition), emit);
     if (outside.length > 0) {
       out.push(...mapDiagnostics.filter((d) => !(d.code === `${CODE}100` && outside.some((f) => sameSpan(d, f.span)))));
       for (const f of outside) out.push(notInDataModel(f.path, emit, f.span));
@@ -145,11 +145,6 @@ function notInDataModel(field: string, emit: Extract<SplunkEmit, { kind: "tstats
     span,
     { target: T },
   );
-}
-
-/** ECS field paths a condition reads (before mapping). */
-function conditionFields(c: Condition): Set<string> {
-  return evalFields(c);
 }
 
 function hasNegatedField(c: Condition, negated = false): boolean {
@@ -214,7 +209,7 @@ function groupKey(v: Value, plan: EventPlan, out: Diagnostic[]): GroupKey | null
   const m = mapValue(v, plan.ctx, out);
   const probe: Condition = { kind: "exists", subject: m, span: v.span };
   if (plan.emit.kind === "tstats") {
-    const outside = outsideDataModel(fieldRefs(probe), plan.emit);
+    const outside = outsideDataModel(conditionFields(probe), plan.emit);
     if (outside.length > 0) {
       // the key's own unmapped-field diagnostics give way to the reason it cannot be grouped by
       for (let i = out.length - 1; i >= before; i--) if (out[i]?.code === `${CODE}100`) out.splice(i, 1);

@@ -19,8 +19,8 @@
  * The check pass (`checkCondition`) reports everything that cannot be printed
  * before any printer runs; printers throw only on internal errors.
  */
-import type { Call, Condition, FieldRef, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
-import { assertNever, valueFields } from "../../src/ir/nodes.js";
+import type { Call, Condition, MatchValue, Pattern, PatternPart, Value } from "../../src/ir/nodes.js";
+import { assertNever, conditionFields } from "../../src/ir/nodes.js";
 import { type Diagnostic, unsupported, warning } from "../../src/diagnostics/index.js";
 import { anchoredPcre, luceneToPcre } from "./regex.js";
 import { evalField, isEvalField, isSearchField, numberText, pcreLiteral, quote, relativeTime } from "./syntax.js";
@@ -333,47 +333,7 @@ export function approxSearch(c: Condition, ctx: ExprContext, positive = true): C
 
 /** Field paths an eval condition reads. */
 export function evalFields(c: Condition, into: Set<string> = new Set()): Set<string> {
-  for (const f of fieldRefs(c)) into.add(f.path);
-  return into;
-}
-
-/** The field references a condition reads, in order (with their spans). */
-export function fieldRefs(c: Condition): FieldRef[] {
-  const into: FieldRef[] = [];
-  const value = (v: Value): void => {
-    valueFields(v, into);
-  };
-  const walk = (x: Condition): void => {
-    switch (x.kind) {
-      case "and":
-      case "or":
-        x.operands.forEach(walk);
-        return;
-      case "not":
-        walk(x.operand);
-        return;
-      case "match":
-      case "exists":
-      case "regex-match":
-        value(x.subject);
-        return;
-      case "compare":
-        value(x.left);
-        value(x.right);
-        return;
-      case "test":
-        value(x.value);
-        return;
-      case "fulltext":
-        return;
-      case "nested":
-        walk(x.condition);
-        return;
-      default:
-        assertNever(x, "condition");
-    }
-  };
-  walk(c);
+  for (const f of conditionFields(c)) into.add(f.path);
   return into;
 }
 
